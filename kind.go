@@ -40,6 +40,7 @@ type Field struct {
 	Min, Max    int64             // for TInt: inclusive bounds when Min < Max
 	MaxLen      int               // for TString: limit in characters (0: 2,000)
 	PII         PII               //
+	Default     string            // text used when the cell is empty or the column absent (key parts that may be left out)
 	Aliases     []string          // other accepted header names (Chinese first)
 	Label       string            // Chinese label for pages and export headers
 	LabelEn     string            // English label
