@@ -1,0 +1,241 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	msqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"csperf"
+)
+
+// engine names a database engine.
+type engine string
+
+const (
+	sqlite   engine = "sqlite"
+	postgres engine = "postgres"
+)
+
+// dialect is the only place that knows which engine it talks to.
+type dialect struct{ engine engine }
+
+// openSQLite opens path for production use: WAL, a busy timeout, foreign
+// keys and NORMAL sync (durable at checkpoints, safe under WAL).
+func openSQLite(path string, readOnly bool) (*sql.DB, error) {
+	q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)&_txlock=immediate"
+	if readOnly {
+		q = "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=query_only(ON)&_pragma=cache_size(-65536)"
+	}
+	db, err := sql.Open("sqlite", "file:"+path+q)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// rebind turns ? placeholders into $1, $2 … for PostgreSQL. Statements are
+// our own text, so a ? inside a string literal never occurs.
+func (d dialect) rebind(q string) string {
+	if d.engine != postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// timeFormat is how SQLite stores instants: UTC, second precision, sortable.
+const timeFormat = "2006-01-02T15:04:05Z"
+
+// arg converts a record value into a bind argument for the engine.
+func (d dialect) arg(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case time.Time:
+		if d.engine == sqlite {
+			return x.UTC().Format(timeFormat)
+		}
+		return x.UTC()
+	case csperf.Date:
+		return x.String()
+	case csperf.Money:
+		return int64(x)
+	case bool:
+		if d.engine == sqlite {
+			if x {
+				return int64(1)
+			}
+			return int64(0)
+		}
+		return x
+	}
+	return v
+}
+
+// scanValue converts what a driver returned for a column of type t into the
+// record value.
+func (d dialect) scanValue(t csperf.FieldType, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch t {
+	case csperf.TInt:
+		return toInt64(v)
+	case csperf.TMoney:
+		n, err := toInt64(v)
+		return csperf.Money(n), err
+	case csperf.TBool:
+		switch x := v.(type) {
+		case bool:
+			return x, nil
+		case int64:
+			return x != 0, nil
+		}
+		return nil, fmt.Errorf("bool column holds %T", v)
+	case csperf.TDate:
+		var dt csperf.Date
+		err := dt.Scan(v)
+		return dt, err
+	case csperf.TTime:
+		return scanTime(v)
+	}
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case []byte:
+		return string(x), nil
+	}
+	return fmt.Sprint(v), nil
+}
+
+func toInt64(v any) (int64, error) {
+	switch x := v.(type) {
+	case int64:
+		return x, nil
+	case int32:
+		return int64(x), nil
+	case int:
+		return int64(x), nil
+	}
+	return 0, fmt.Errorf("integer column holds %T", v)
+}
+
+func scanTime(v any) (time.Time, error) {
+	switch x := v.(type) {
+	case time.Time:
+		return x.UTC(), nil
+	case string:
+		return time.Parse(time.RFC3339, x)
+	case []byte:
+		return time.Parse(time.RFC3339, string(x))
+	}
+	return time.Time{}, fmt.Errorf("time column holds %T", v)
+}
+
+// sqlType is the column type of a field type on the engine, for temporary
+// tables the importer builds.
+func (d dialect) sqlType(t csperf.FieldType) string {
+	switch t {
+	case csperf.TInt, csperf.TMoney:
+		return "BIGINT"
+	case csperf.TBool:
+		if d.engine == postgres {
+			return "BOOLEAN"
+		}
+		return "INTEGER"
+	case csperf.TDate:
+		if d.engine == postgres {
+			return "DATE"
+		}
+		return "TEXT"
+	case csperf.TTime:
+		if d.engine == postgres {
+			return "TIMESTAMPTZ"
+		}
+		return "TEXT"
+	}
+	return "TEXT"
+}
+
+// isUnique reports whether err is a unique or primary-key violation,
+// recognised by the driver's code, never by its message.
+func (d dialect) isUnique(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *msqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+	}
+	return false
+}
+
+// isForeignKey reports whether err is a foreign-key violation.
+func (d dialect) isForeignKey(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23503"
+	}
+	var se *msqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
+// isRaised reports whether err was raised by one of our triggers (a closed
+// period, the append-only audit log).
+func (d dialect) isRaised(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "P0001"
+	}
+	var se *msqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_TRIGGER || se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+	}
+	return false
+}
+
+// mapErr turns constraint violations into csperf errors.
+func (d dialect) mapErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case d.isUnique(err):
+		return &csperf.Error{Code: csperf.ECONFLICT, Message: "a record with this id exists already"}
+	case d.isForeignKey(err):
+		return &csperf.Error{Code: csperf.ECONFLICT, Message: "the record refers to a missing record, or other records refer to it"}
+	case d.isRaised(err):
+		return &csperf.Error{Code: csperf.ECONFLICT, Message: triggerMessage(err)}
+	}
+	return err
+}
+
+func triggerMessage(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Message
+	}
+	return err.Error()
+}
+
