@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -8,8 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -239,3 +241,141 @@ func triggerMessage(err error) string {
 	return err.Error()
 }
 
+
+// begin opens a write transaction on a dedicated connection. SQLite takes
+// the write lock at once (IMMEDIATE) so that a long import never fails
+// half-way on a busy database.
+func (d dialect) begin(ctx context.Context, conn *sql.Conn) error {
+	q := "BEGIN"
+	if d.engine == sqlite {
+		q = "BEGIN IMMEDIATE"
+	}
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	return nil
+}
+
+// loadRows streams src into the temporary table imp: COPY on PostgreSQL,
+// batched multi-row INSERTs on SQLite.
+func (d dialect) loadRows(ctx context.Context, conn *sql.Conn, k *csperf.Kind, src csperf.RowSource, progress func(int64)) (int64, error) {
+	var n int64
+	next := func() (int, []any, bool) {
+		row, vals, ok := src.Next()
+		if ok {
+			n++
+			if progress != nil && n%50000 == 0 {
+				progress(n)
+			}
+		}
+		return row, vals, ok
+	}
+	cols := append([]string{"row_no"}, fieldNames(k)...)
+	if d.engine == postgres {
+		err := conn.Raw(func(dc any) error {
+			pc := dc.(*stdlib.Conn).Conn()
+			_, err := pc.CopyFrom(ctx, pgx.Identifier{"imp"}, cols, pgx.CopyFromFunc(func() ([]any, error) {
+				row, vals, ok := next()
+				if !ok {
+					return nil, nil
+				}
+				out := make([]any, 0, len(vals)+1)
+				out = append(out, int64(row))
+				for _, v := range vals {
+					out = append(out, d.copyArg(v))
+				}
+				return out, nil
+			}))
+			return err
+		})
+		if progress != nil {
+			progress(n)
+		}
+		return n, err
+	}
+	const batch = 100
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	full := "INSERT INTO imp (" + strings.Join(cols, ",") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+",", batch), ",")
+	stmt, err := conn.PrepareContext(ctx, full)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	args := make([]any, 0, batch*len(cols))
+	rowsIn := 0
+	flush := func() error {
+		if rowsIn == 0 {
+			return nil
+		}
+		var err error
+		if rowsIn == batch {
+			_, err = stmt.ExecContext(ctx, args...)
+		} else {
+			q := "INSERT INTO imp (" + strings.Join(cols, ",") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+",", rowsIn), ",")
+			_, err = conn.ExecContext(ctx, q, args...)
+		}
+		args, rowsIn = args[:0], 0
+		return err
+	}
+	for {
+		row, vals, ok := next()
+		if !ok {
+			break
+		}
+		args = append(args, int64(row))
+		for _, v := range vals {
+			args = append(args, d.arg(v))
+		}
+		rowsIn++
+		if rowsIn == batch {
+			if err := flush(); err != nil {
+				return n, err
+			}
+		}
+	}
+	if progress != nil {
+		progress(n)
+	}
+	return n, flush()
+}
+
+// copyArg converts a record value for PostgreSQL's binary COPY.
+func (d dialect) copyArg(v any) any {
+	switch x := v.(type) {
+	case csperf.Date:
+		y, m, dd := x.Civil()
+		return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+	case csperf.Money:
+		return int64(x)
+	case time.Time:
+		return x.UTC()
+	}
+	return v
+}
+
+// boolSQL adapts a condition over boolean columns: SQLite stores booleans
+// as 0/1 and has no FALSE keyword before 3.23, PostgreSQL has real ones.
+func (d dialect) boolSQL(cond string) string {
+	if d.engine == sqlite {
+		return strings.ReplaceAll(cond, "FALSE", "0")
+	}
+	return cond
+}
+
+// dateLiterals types the date literals of a statement for PostgreSQL.
+func (d dialect) dateLiterals(q string) string {
+	if d.engine == postgres {
+		return strings.ReplaceAll(q, "'9999-12-31'", "DATE '9999-12-31'")
+	}
+	return q
+}
+
+// lockAudit serialises appends to the audit log so that two writers never
+// take the same sequence number. SQLite has one writer already.
+func (d dialect) lockAudit(ctx context.Context, tx *sql.Tx) error {
+	if d.engine != postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
+	return err
+}

@@ -1,0 +1,397 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"csperf"
+)
+
+var _ csperf.RecordService = (*DB)(nil)
+
+// selectList is the column list of a kind's table.
+func selectList(k *csperf.Kind, alias string) string { return prefixed(alias, fieldNames(k)) }
+
+func (db *DB) scanRecord(k *csperf.Kind, sc interface{ Scan(...any) error }, extra ...any) (csperf.Record, error) {
+	raw := make([]any, len(k.Fields))
+	dest := make([]any, 0, len(raw)+len(extra))
+	for i := range raw {
+		dest = append(dest, &raw[i])
+	}
+	dest = append(dest, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return nil, err
+	}
+	r := make(csperf.Record, len(k.Fields))
+	for i, f := range k.Fields {
+		v, err := db.d.scanValue(f.Type, raw[i])
+		if err != nil {
+			return nil, fmt.Errorf("%s.%s: %w", k.Table, f.Name, err)
+		}
+		r[f.Name] = v
+	}
+	return r, nil
+}
+
+func keyWhere(k *csperf.Kind) string {
+	parts := make([]string, len(k.Key))
+	for i, key := range k.Key {
+		parts[i] = key + " = ?"
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// keyArgs converts the text form of a key into bind arguments.
+func (db *DB) keyArgs(k *csperf.Kind, key []string) ([]any, error) {
+	if len(key) != len(k.Key) {
+		return nil, csperf.Errorf(csperf.EINVALID, "%s are identified by %s", k.Name, strings.Join(k.Key, "/"))
+	}
+	args := make([]any, len(key))
+	for i, name := range k.Key {
+		f := k.Field(name)
+		switch f.Type {
+		case csperf.TDate:
+			dt, err := csperf.ParseDate(key[i])
+			if err != nil {
+				return nil, csperf.FieldErrorf(name, "%v", err)
+			}
+			args[i] = db.d.arg(dt)
+		default:
+			args[i] = key[i]
+		}
+	}
+	return args, nil
+}
+
+// GetRecord returns the record of kind k with the given key.
+func (db *DB) GetRecord(ctx context.Context, k *csperf.Kind, key []string) (csperf.Record, error) {
+	args, err := db.keyArgs(k, key)
+	if err != nil {
+		return nil, err
+	}
+	row := db.r.QueryRowContext(ctx, db.q(`SELECT `+selectList(k, "t")+` FROM `+k.Table+` t WHERE `+keyWhere(k)), args...)
+	r, err := db.scanRecord(k, row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, csperf.Errorf(csperf.ENOTFOUND, "no %s with id %s", strings.TrimSuffix(k.Name, "s"), strings.Join(key, "/"))
+	}
+	return r, err
+}
+
+// employeeFields are the fields by which a record belongs to an employee,
+// for scoping what a user may see.
+var employeeFields = []string{"employee_id", "advisor_id", "agent_id", "specialist_id", "inspector_id"}
+
+// ScopeField returns the field that ties a record of k to an employee, or "".
+func ScopeField(k *csperf.Kind) string {
+	for _, n := range employeeFields {
+		if f := k.Field(n); f != nil && (f.Type == csperf.TRef || k.Name == "employees") {
+			return n
+		}
+	}
+	return ""
+}
+
+// ListRecords returns one page of the records of k that match f, and how
+// many match in all.
+func (db *DB) ListRecords(ctx context.Context, k *csperf.Kind, f csperf.RecordFilter) ([]csperf.Record, int, error) {
+	var where []string
+	var args []any
+	for name, val := range f.Where {
+		fl := k.Field(name)
+		if fl == nil {
+			return nil, 0, csperf.FieldErrorf(name, "%s have no field %s", k.Name, name)
+		}
+		v, err := textArg(fl, val)
+		if err != nil {
+			return nil, 0, csperf.FieldErrorf(name, "%v", err)
+		}
+		where = append(where, "t."+name+" = ?")
+		args = append(args, db.d.arg(v))
+	}
+	if f.From != nil || f.To != nil {
+		fl := k.Field(f.Field)
+		if fl == nil || (fl.Type != csperf.TDate && fl.Type != csperf.TTime) {
+			return nil, 0, csperf.FieldErrorf("field", "%s is not a date field of %s", f.Field, k.Name)
+		}
+		if f.From != nil {
+			where = append(where, "t."+fl.Name+" >= ?")
+			args = append(args, db.dateBound(fl, *f.From))
+		}
+		if f.To != nil {
+			where = append(where, "t."+fl.Name+" < ?")
+			args = append(args, db.dateBound(fl, *f.To+1))
+		}
+	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		var ors []string
+		for _, fl := range k.Fields {
+			if fl.PII == csperf.PIINone && (fl.Type == csperf.TString || fl.Type == csperf.TRef || fl.Type == csperf.TEnum) {
+				ors = append(ors, "LOWER(t."+fl.Name+") LIKE ?")
+				args = append(args, "%"+strings.ToLower(s)+"%")
+			}
+		}
+		if len(ors) > 0 {
+			where = append(where, "("+strings.Join(ors, " OR ")+")")
+		}
+	}
+	if f.Scope != nil {
+		cond, sargs := scopeCond(k, "t", f.Scope)
+		where = append(where, cond)
+		args = append(args, sargs...)
+	}
+	order := prefixed("t", k.Key)
+	if f.Sort != "" {
+		name, desc := strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
+		if k.Field(name) == nil {
+			return nil, 0, csperf.FieldErrorf("sort", "%s cannot be sorted by %s", k.Name, name)
+		}
+		dir := " ASC"
+		if desc {
+			dir = " DESC"
+		}
+		order = "t." + name + dir + ", " + order
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	if limit > 10000 {
+		limit = 10000
+	}
+	q := `SELECT ` + selectList(k, "t") + `, COUNT(*) OVER () FROM ` + k.Table + ` t`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY %s LIMIT %d OFFSET %d", order, limit, max(f.Offset, 0))
+	rows, err := db.r.QueryContext(ctx, db.q(q), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list %s: %w", k.Name, err)
+	}
+	defer rows.Close()
+	var out []csperf.Record
+	total := 0
+	for rows.Next() {
+		var n int64
+		r, err := db.scanRecord(k, rows, &n)
+		if err != nil {
+			return nil, 0, err
+		}
+		total = int(n)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 && f.Offset > 0 {
+		// Past the last page: the window total is not available, count.
+		cq := `SELECT COUNT(*) FROM ` + k.Table + ` t`
+		if len(where) > 0 {
+			cq += " WHERE " + strings.Join(where, " AND ")
+		}
+		if err := db.r.QueryRowContext(ctx, db.q(cq), args...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
+	}
+	return out, total, nil
+}
+
+// dateBound is the bind argument that compares a date or time field with
+// the start of day dt (local midnight for instants).
+func (db *DB) dateBound(f *csperf.Field, dt csperf.Date) any {
+	if f.Type == csperf.TTime {
+		return db.d.arg(dt.Time(db.Loc))
+	}
+	return db.d.arg(dt)
+}
+
+// scopeCond keeps records that belong to the scope's employees or to
+// employees who were ever in the scope's groups.
+func scopeCond(k *csperf.Kind, alias string, s *csperf.Scope) (string, []any) {
+	field := ScopeField(k)
+	if field == "" {
+		if k.Name == "groups" && len(s.GroupIDs) > 0 {
+			return alias + ".group_id IN (" + placeholders(len(s.GroupIDs)) + ")", anys(s.GroupIDs)
+		}
+		return "1 = 0", nil
+	}
+	var ors []string
+	var args []any
+	if len(s.EmployeeIDs) > 0 {
+		ors = append(ors, alias+"."+field+" IN ("+placeholders(len(s.EmployeeIDs))+")")
+		args = append(args, anys(s.EmployeeIDs)...)
+	}
+	if len(s.GroupIDs) > 0 {
+		ors = append(ors, alias+"."+field+" IN (SELECT m.employee_id FROM memberships m WHERE m.group_id IN ("+placeholders(len(s.GroupIDs))+"))")
+		args = append(args, anys(s.GroupIDs)...)
+	}
+	if len(ors) == 0 {
+		return "1 = 0", nil
+	}
+	return "(" + strings.Join(ors, " OR ") + ")", args
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// textArg parses the text form of a filter value for field f.
+func textArg(f *csperf.Field, s string) (any, error) {
+	switch f.Type {
+	case csperf.TDate:
+		return csperf.ParseDate(s)
+	case csperf.TBool:
+		switch strings.ToLower(s) {
+		case "1", "true", "yes", "是":
+			return true, nil
+		case "0", "false", "no", "否":
+			return false, nil
+		}
+		return nil, fmt.Errorf("%q is not true or false", s)
+	case csperf.TInt, csperf.TMoney:
+		var n int64
+		if _, err := fmt.Sscan(s, &n); err != nil {
+			return nil, fmt.Errorf("%q is not a number", s)
+		}
+		return n, nil
+	}
+	return s, nil
+}
+
+// oneRow is a RowSource of a single record, so that forms and the API go
+// through exactly the checks an import does.
+type oneRow struct {
+	vals []any
+	done bool
+}
+
+func (o *oneRow) Next() (int, []any, bool) {
+	if o.done {
+		return 0, nil, false
+	}
+	o.done = true
+	return 1, o.vals, true
+}
+
+func (o *oneRow) Err() error { return nil }
+
+func (db *DB) writeOne(ctx context.Context, k *csperf.Kind, r csperf.Record, update bool) error {
+	vals := make([]any, len(k.Fields))
+	for i, f := range k.Fields {
+		vals[i] = r[f.Name]
+		if vals[i] == nil && f.Required {
+			return csperf.FieldErrorf(f.Name, "is required")
+		}
+	}
+	_, err := db.Import(ctx, k, &oneRow{vals: vals}, csperf.ImportOptions{Update: update})
+	var ie *csperf.ImportError
+	if errors.As(err, &ie) && len(ie.Rows) > 0 {
+		e := ie.Rows[0]
+		code := csperf.EINVALID
+		if strings.Contains(e.Reason, "exists with other values") {
+			code = csperf.ECONFLICT
+		}
+		return &csperf.Error{Code: code, Field: e.Column, Message: e.Reason}
+	}
+	return err
+}
+
+// CreateRecord adds a record; the id must be new.
+func (db *DB) CreateRecord(ctx context.Context, k *csperf.Kind, r csperf.Record) error {
+	key := make([]string, len(k.Key))
+	for i, name := range k.Key {
+		key[i] = fmt.Sprint(textOf(r[name]))
+	}
+	if _, err := db.GetRecord(ctx, k, key); err == nil {
+		return csperf.Errorf(csperf.ECONFLICT, "%s %s exists already", k.Key[0], strings.Join(key, "/"))
+	} else if csperf.ErrorCode(err) != csperf.ENOTFOUND {
+		return err
+	}
+	if err := db.writeOne(ctx, k, r, false); err != nil {
+		return err
+	}
+	return db.Audit(ctx, "create", k.Name+"/"+strings.Join(key, "/"), "", db.maskedJSON(k, r))
+}
+
+// UpdateRecord changes the fields set in upd and returns the new record.
+func (db *DB) UpdateRecord(ctx context.Context, k *csperf.Kind, key []string, upd csperf.Record) (csperf.Record, error) {
+	old, err := db.GetRecord(ctx, k, key)
+	if err != nil {
+		return nil, err
+	}
+	nr := make(csperf.Record, len(old))
+	for n, v := range old {
+		nr[n] = v
+	}
+	for n, v := range upd {
+		if k.Field(n) == nil {
+			return nil, csperf.FieldErrorf(n, "%s have no field %s", k.Name, n)
+		}
+		if k.IsKey(n) && textOf(v) != textOf(old[n]) {
+			return nil, csperf.FieldErrorf(n, "an id cannot be changed; create a new record instead")
+		}
+		nr[n] = v
+	}
+	if err := db.writeOne(ctx, k, nr, true); err != nil {
+		return nil, err
+	}
+	if err := db.Audit(ctx, "update", k.Name+"/"+strings.Join(key, "/"), db.maskedJSON(k, old), db.maskedJSON(k, nr)); err != nil {
+		return nil, err
+	}
+	return nr, nil
+}
+
+// DeleteRecord removes a record no other record refers to.
+func (db *DB) DeleteRecord(ctx context.Context, k *csperf.Kind, key []string) error {
+	old, err := db.GetRecord(ctx, k, key)
+	if err != nil {
+		return err
+	}
+	args, err := db.keyArgs(k, key)
+	if err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if len(k.Key) == 1 {
+			for _, child := range csperf.Kinds {
+				for _, f := range child.Fields {
+					if f.Type != csperf.TRef || f.Ref != k.Name {
+						continue
+					}
+					var one int
+					err := tx.QueryRowContext(ctx, db.q(`SELECT 1 FROM `+child.Table+` WHERE `+f.Name+` = ? LIMIT 1`), args[0]).Scan(&one)
+					if err == nil {
+						return csperf.Errorf(csperf.ECONFLICT, "%s %s cannot be deleted: %s refer to it (%s)", k.Key[0], key[0], child.Name, f.Name)
+					} else if !errors.Is(err, sql.ErrNoRows) {
+						return err
+					}
+				}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM `+k.Table+` WHERE `+keyWhere(k)), args...); err != nil {
+			return db.d.mapErr(err)
+		}
+		return db.auditTx(ctx, tx, "delete", k.Name+"/"+strings.Join(key, "/"), db.maskedJSON(k, old), "")
+	})
+}
+
+// textOf is the text form of a record value.
+func textOf(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case fmt.Stringer:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,118 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"csperf"
+)
+
+// rowRule is a check on one imported row that needs more than one column:
+// cond selects the rows that break it.
+type rowRule struct {
+	column, cond, reason string
+}
+
+// kindRules are the cross-column checks of each kind, run set-wise over the
+// import table (dates and instants compare correctly as text on SQLite and
+// as DATE/TIMESTAMPTZ on PostgreSQL).
+var kindRules = map[string][]rowRule{
+	"memberships": {{"to_date", "i.to_date < i.from_date", "to_date is before from_date"}},
+	"coverage":    {{"to_date", "i.to_date < i.from_date", "to_date is before from_date"}},
+	"calls": {
+		{"answered_at", "i.abandoned AND i.answered_at IS NOT NULL", "an abandoned call has no answer time"},
+		{"answered_at", "NOT COALESCE(i.abandoned, FALSE) AND i.direction = 'in' AND i.answered_at IS NULL", "an inbound call that was not abandoned needs answered_at"},
+		{"answered_at", "i.answered_at < i.queued_at", "answered_at is before queued_at"},
+		{"ended_at", "i.ended_at < i.queued_at", "ended_at is before queued_at"},
+		{"agent_id", "i.agent_id IS NULL AND NOT COALESCE(i.abandoned, FALSE)", "agent_id is needed unless the call was abandoned"},
+	},
+	"complaints": {{"closed_at", "i.closed_at < i.opened_at", "closed_at is before opened_at"}},
+	"contracts":  {{"expiry_date", "i.expiry_date < i.start_date", "expiry_date is before start_date"}},
+	"service_requests": {
+		{"first_response_at", "i.first_response_at < i.opened_at", "first_response_at is before opened_at"},
+		{"resolved_at", "i.resolved_at < i.opened_at", "resolved_at is before opened_at"},
+	},
+	"kpi_facts": {
+		{"period_end", "i.period_end < i.period_start", "period_end is before period_start"},
+		{"denominator", "i.denominator < 0 OR i.numerator < 0", "numerator and denominator cannot be negative"},
+	},
+}
+
+func (db *DB) checkKindRules(ctx context.Context, conn *sql.Conn, k *csperf.Kind, opt csperf.ImportOptions, errs *csperf.ImportError) error {
+	for _, r := range kindRules[k.Name] {
+		rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT i.row_no, 0, '' FROM imp i WHERE %s ORDER BY i.row_no LIMIT %d`, db.d.boolSQL(r.cond), csperf.MaxRowErrors))
+		if err != nil {
+			return fmt.Errorf("check %s: %w", r.column, err)
+		}
+		if err := scanErrors(rows, 1, func(row, _ int64, _ []string) {
+			errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: r.column, Reason: r.reason})
+		}); err != nil {
+			return err
+		}
+	}
+	if k.Name == "memberships" {
+		// Two memberships of one employee may not overlap: an employee is in
+		// one group at a time.
+		q := `SELECT i.row_no, 0, i.employee_id FROM imp i WHERE EXISTS (
+			SELECT 1 FROM (SELECT employee_id, from_date, to_date, row_no FROM imp
+			               UNION ALL SELECT employee_id, from_date, to_date, -1 FROM memberships m
+			               WHERE NOT EXISTS (SELECT 1 FROM imp x WHERE x.employee_id = m.employee_id AND x.from_date = m.from_date)) o
+			WHERE o.employee_id = i.employee_id AND o.row_no <> i.row_no AND o.from_date <> i.from_date
+			  AND o.from_date <= COALESCE(i.to_date, '9999-12-31') AND i.from_date <= COALESCE(o.to_date, '9999-12-31'))
+			ORDER BY i.row_no LIMIT 1000`
+		rows, err := conn.QueryContext(ctx, db.d.dateLiterals(q))
+		if err != nil {
+			return fmt.Errorf("check memberships: %w", err)
+		}
+		if err := scanErrors(rows, 1, func(row, _ int64, v []string) {
+			errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: "from_date", Reason: fmt.Sprintf("membership overlaps another membership of employee %s", v[0])})
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// afterImport keeps derived data in step with what an import wrote.
+func (db *DB) afterImport(ctx context.Context, conn *sql.Conn, k *csperf.Kind) error {
+	switch k.Name {
+	case "employees":
+		// An employee's group column is their current group: open a
+		// membership when it changes, closing the previous one the day
+		// before, so that past months stay with the group of their time.
+		today := csperf.DateOf(db.Now().In(db.Loc))
+		if _, err := conn.ExecContext(ctx, db.q(`UPDATE memberships SET to_date = ?
+			WHERE to_date IS NULL AND from_date < ? AND EXISTS (SELECT 1 FROM imp i WHERE i.employee_id = memberships.employee_id
+			  AND i.group_id IS DISTINCT FROM memberships.group_id)`), db.d.arg(today-1), db.d.arg(today)); err != nil {
+			return fmt.Errorf("close memberships: %w", err)
+		}
+		if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO memberships (employee_id, group_id, from_date)
+			SELECT i.employee_id, i.group_id,
+			       CASE WHEN EXISTS (SELECT 1 FROM memberships m WHERE m.employee_id = i.employee_id) THEN ? ELSE COALESCE(i.hire_date, ?) END
+			FROM imp i WHERE i.group_id IS NOT NULL
+			  AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.employee_id = i.employee_id AND m.to_date IS NULL AND m.group_id = i.group_id)
+			  AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.employee_id = i.employee_id AND m.from_date = ?)`),
+			db.d.arg(today), db.d.arg(csperf.MakeDate(1900, 1, 1)), db.d.arg(today)); err != nil {
+			return fmt.Errorf("open memberships: %w", err)
+		}
+	case "visits":
+		return db.refreshNextDates(ctx, conn, `SELECT customer_id FROM imp`)
+	}
+	return nil
+}
+
+// refreshNextDates recomputes visits.next_date — the date of the customer's
+// next visit, ordered by (date, id) — for the customers the subquery names.
+// Churn reads it: a customer is churned in M when their visit in M−N has no
+// next visit up to the end of M.
+func (db *DB) refreshNextDates(ctx context.Context, conn querier, customers string) error {
+	_, err := conn.ExecContext(ctx, `UPDATE visits SET next_date = n.nd FROM (
+		SELECT v.visit_id, LEAD(v.visit_date) OVER (PARTITION BY v.customer_id ORDER BY v.visit_date, v.visit_id) AS nd
+		FROM visits v WHERE v.customer_id IN (`+customers+`)) n
+		WHERE visits.visit_id = n.visit_id AND visits.next_date IS DISTINCT FROM n.nd`)
+	if err != nil {
+		return fmt.Errorf("visit next dates: %w", err)
+	}
+	return nil
+}
