@@ -96,7 +96,9 @@ type dayInfo struct {
 }
 
 // Assess computes the assessment of cur.Month. prev holds the department
-// figures of the three months before, nearest first (cur.Month−1, −2, −3).
+// figures of the three months before, nearest first (cur.Month−1, −2, −3),
+// computed with the same threshold (Index.Previous, or MonthInput.Department
+// of each).
 // It returns an invalid-input *csperf.Error when the settings cannot be
 // applied or the inputs contradict each other (a churned customer's last
 // visit outside the base month or missing from the visit counts), since a
@@ -186,7 +188,12 @@ func Assess(cur MonthInput, prev [3]DeptFigure, org Org, s Settings) (*Report, e
 		advisors[c.AdvisorID].churned++
 		churned[i] = ChurnedRow{CustomerID: c.CustomerID, LastVisit: c.LastVisit, LastVisitID: c.LastVisitID, AdvisorID: c.AdvisorID, GroupID: di.group}
 	}
-	slices.SortFunc(churned, func(a, b ChurnedRow) int { return cmp.Compare(a.CustomerID, b.CustomerID) })
+	// Producers return customers in order already; sorting only when they
+	// did not saves most of the time of a large month.
+	byCustomer := func(a, b ChurnedRow) int { return cmp.Compare(a.CustomerID, b.CustomerID) }
+	if !slices.IsSortedFunc(churned, byCustomer) {
+		slices.SortFunc(churned, byCustomer)
+	}
 	for i := 1; i < len(churned); i++ {
 		if churned[i].CustomerID == churned[i-1].CustomerID {
 			return nil, csperf.FieldErrorf("churned", "customer %s is listed twice", churned[i].CustomerID)
@@ -334,9 +341,13 @@ func specialists(day csperf.Date, org Org, mem members, advisors map[string]*adv
 }
 
 func managers(ms []Manager, dept tally, prevMean *big.Rat, s Settings) []ManagerRow {
+	positions := s.ManagerPositions
+	if len(positions) == 0 {
+		positions = DefaultSettings().ManagerPositions
+	}
 	rows := []ManagerRow{}
 	for _, m := range ms {
-		if !slices.Contains(s.ManagerPositions, m.Position) {
+		if !slices.Contains(positions, m.Position) {
 			continue
 		}
 		row := ManagerRow{EmployeeID: m.EmployeeID, Position: m.Position}

@@ -81,7 +81,7 @@ type Settings struct {
 	SpecialistAmount csperf.Money // reward or penalty of a return-visit specialist
 	ManagerAmount    csperf.Money // reward or penalty of each manager
 	Average          string       // AverageDepartment or AverageGroupMean
-	ManagerPositions []string     // positions assessed on the department rate
+	ManagerPositions []string     // positions assessed on the department rate; empty: the three of seed 001
 }
 
 // DefaultSettings returns the rules of seed 001: 8 months, ¥200 for groups
@@ -148,6 +148,9 @@ type DayCount struct {
 // MonthInput is what the assessment of one month needs from the visits: the
 // customers churned in Month and the base month's visits per advisor and day.
 // A store fills it with two aggregate queries; FromVisits is its definition.
+// Churned customers are best given in customer order (byte order), as every
+// producer in this package returns them: any order is accepted, at the cost
+// of a sort.
 type MonthInput struct {
 	Month      csperf.Month
 	Churned    []ChurnedCustomer

@@ -19,7 +19,8 @@ const (
 
 // Report is the churn assessment of one month. Its JSON is the output of
 // `csperf churn` and of the API; the rows are sorted by id so that the same
-// inputs always give the same bytes.
+// inputs always give the same bytes. Encode it with SetEscapeHTML(false) so
+// that comparisons read "<" and ">" rather than "\u003c" and "\u003e".
 type Report struct {
 	Month     csperf.Month `json:"month"`
 	Threshold int          `json:"threshold_months"`
@@ -125,7 +126,7 @@ type Fraction struct {
 	Rate string      `json:"rate"`
 }
 
-// Rat returns the fraction's value.
+// Rat returns the fraction's value, nil if the text is not a fraction.
 func (f *Fraction) Rat() *big.Rat {
 	x, ok := new(big.Rat).SetString(string(f.Num) + "/" + string(f.Den))
 	if !ok {
