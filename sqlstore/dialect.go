@@ -379,3 +379,12 @@ func (d dialect) lockAudit(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
 	return err
 }
+
+// binary makes a text expression sort byte-wise, as SQLite always does, so
+// that "V10" < "V9" on both engines whatever PostgreSQL's locale is.
+func (d dialect) binary(expr string) string {
+	if d.engine == postgres {
+		return expr + ` COLLATE "C"`
+	}
+	return expr
+}

@@ -1,0 +1,387 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"csperf"
+	"csperf/churn"
+)
+
+// SettingChurn is the key under which the churn settings are stored (JSON).
+const SettingChurn = "churn.settings"
+
+// ChurnSettings are the stored churn rules and the trial window.
+type ChurnSettings struct {
+	Threshold        int           `json:"threshold_months"`
+	GroupAmount      csperf.Money  `json:"group_amount"`
+	SpecialistAmount csperf.Money  `json:"specialist_amount"`
+	ManagerAmount    csperf.Money  `json:"manager_amount"`
+	Average          string        `json:"average"`
+	TrialFrom        *csperf.Month `json:"trial_from,omitempty"`
+	TrialTo          *csperf.Month `json:"trial_to,omitempty"`
+}
+
+// Rules returns the settings as the churn package takes them.
+func (s ChurnSettings) Rules() churn.Settings {
+	r := churn.DefaultSettings()
+	r.Threshold, r.GroupAmount, r.SpecialistAmount, r.ManagerAmount, r.Average = s.Threshold, s.GroupAmount, s.SpecialistAmount, s.ManagerAmount, s.Average
+	return r
+}
+
+// DefaultChurnSettings are seed 001's rules.
+func DefaultChurnSettings() ChurnSettings {
+	d := churn.DefaultSettings()
+	return ChurnSettings{Threshold: d.Threshold, GroupAmount: d.GroupAmount, SpecialistAmount: d.SpecialistAmount, ManagerAmount: d.ManagerAmount, Average: d.Average}
+}
+
+// ChurnSettings returns the stored churn settings, or the defaults.
+func (db *DB) ChurnSettings(ctx context.Context) (ChurnSettings, error) {
+	s := DefaultChurnSettings()
+	v, ok, err := db.Setting(ctx, SettingChurn)
+	if err != nil || !ok {
+		return s, err
+	}
+	if err := json.Unmarshal([]byte(v), &s); err != nil {
+		return s, fmt.Errorf("stored churn settings: %w", err)
+	}
+	return s, nil
+}
+
+// SetChurnSettings validates and stores the churn settings (audited).
+func (db *DB) SetChurnSettings(ctx context.Context, s ChurnSettings) error {
+	if err := s.Rules().Validate(); err != nil {
+		return err
+	}
+	if (s.TrialFrom == nil) != (s.TrialTo == nil) || (s.TrialFrom != nil && *s.TrialTo < *s.TrialFrom) {
+		return csperf.FieldErrorf("trial", "give both trial_from and trial_to, from not after to")
+	}
+	b, _ := json.Marshal(s)
+	return db.SetSetting(ctx, SettingChurn, string(b))
+}
+
+// churnOrg reads the organisation as the assessment needs it.
+func (db *DB) churnOrg(ctx context.Context) (churn.Org, error) {
+	var org churn.Org
+	var err error
+	if org.Groups, err = scanStrings(db.r.QueryContext(ctx, `SELECT group_id FROM groups_ WHERE group_type IS NULL OR group_type = 'advisor'`)); err != nil {
+		return org, err
+	}
+	if org.Specialists, err = scanStrings(db.r.QueryContext(ctx, `SELECT employee_id FROM employees WHERE position = 'return_visit_specialist'`)); err != nil {
+		return org, err
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT employee_id, group_id, from_date, to_date FROM memberships`)
+	if err != nil {
+		return org, err
+	}
+	for rows.Next() {
+		var m churn.Membership
+		var to any
+		if err := rows.Scan(&m.EmployeeID, &m.GroupID, &m.From, &to); err != nil {
+			rows.Close()
+			return org, err
+		}
+		if m.To, err = openEnd(to); err != nil {
+			rows.Close()
+			return org, err
+		}
+		org.Memberships = append(org.Memberships, m)
+	}
+	rows.Close()
+	rows, err = db.r.QueryContext(ctx, `SELECT specialist_id, advisor_id, from_date, to_date FROM coverage`)
+	if err != nil {
+		return org, err
+	}
+	for rows.Next() {
+		var c churn.Coverage
+		var to any
+		if err := rows.Scan(&c.SpecialistID, &c.AdvisorID, &c.From, &to); err != nil {
+			rows.Close()
+			return org, err
+		}
+		if c.To, err = openEnd(to); err != nil {
+			rows.Close()
+			return org, err
+		}
+		org.Coverage = append(org.Coverage, c)
+	}
+	rows.Close()
+	rows, err = db.r.QueryContext(ctx, `SELECT employee_id, position FROM employees WHERE position IN ('workshop_supervisor', 'golden_bow_tie', 'service_manager')`)
+	if err != nil {
+		return org, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m churn.Manager
+		if err := rows.Scan(&m.EmployeeID, &m.Position); err != nil {
+			return org, err
+		}
+		org.Managers = append(org.Managers, m)
+	}
+	return org, rows.Err()
+}
+
+func openEnd(v any) (csperf.Date, error) {
+	if v == nil {
+		return churn.Open, nil
+	}
+	var d csperf.Date
+	err := d.Scan(v)
+	return d, err
+}
+
+func scanStrings(rows *sql.Rows, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// churnMonth reads month m's churned customers and base-month visit counts
+// with threshold n. A customer churned in m is one whose visit in m−n has
+// no next visit up to the end of m (visits.next_date, kept by every import
+// and edit), which is exactly "their last visit on or before the end of m
+// fell in m−n"; one range scan of the covering visits_date index answers it.
+func (db *DB) churnMonth(ctx context.Context, m csperf.Month, n int) (churn.MonthInput, error) {
+	in := churn.MonthInput{Month: m}
+	base := m - csperf.Month(n)
+	lo, hi, end := db.d.arg(base.First()), db.d.arg(base.Last()), db.d.arg(m.Last())
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT advisor_id, visit_date, COUNT(*) FROM visits WHERE visit_date >= ? AND visit_date <= ? GROUP BY advisor_id, visit_date`), lo, hi)
+	if err != nil {
+		return in, fmt.Errorf("churn base visits: %w", err)
+	}
+	for rows.Next() {
+		var dc churn.DayCount
+		if err := rows.Scan(&dc.AdvisorID, &dc.Date, &dc.Visits); err != nil {
+			rows.Close()
+			return in, err
+		}
+		in.BaseVisits = append(in.BaseVisits, dc)
+	}
+	rows.Close()
+	rows, err = db.r.QueryContext(ctx, db.q(`SELECT customer_id, visit_id, visit_date, advisor_id FROM visits WHERE visit_date >= ? AND visit_date <= ? AND (next_date IS NULL OR next_date > ?)`), lo, hi, end)
+	if err != nil {
+		return in, fmt.Errorf("churned customers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c churn.ChurnedCustomer
+		if err := rows.Scan(&c.CustomerID, &c.LastVisitID, &c.LastVisit, &c.AdvisorID); err != nil {
+			return in, err
+		}
+		in.Churned = append(in.Churned, c)
+	}
+	if err := rows.Err(); err != nil {
+		return in, err
+	}
+	slices.SortFunc(in.Churned, func(a, b churn.ChurnedCustomer) int {
+		switch {
+		case a.CustomerID < b.CustomerID:
+			return -1
+		case a.CustomerID > b.CustomerID:
+			return 1
+		}
+		return 0
+	})
+	return in, nil
+}
+
+// churnDepartment counts only the department's churned customers and
+// base-month visits of month m, which is all the managers' line needs of
+// the three previous months.
+func (db *DB) churnDepartment(ctx context.Context, m csperf.Month, n int) (churn.DeptFigure, error) {
+	f := churn.DeptFigure{Month: m}
+	base := m - csperf.Month(n)
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN next_date IS NULL OR next_date > ? THEN 1 ELSE 0 END), 0)
+		FROM visits WHERE visit_date >= ? AND visit_date <= ?`), db.d.arg(m.Last()), db.d.arg(base.First()), db.d.arg(base.Last())).Scan(&f.Visits, &f.Churned)
+	if err != nil {
+		return f, fmt.Errorf("churn department %s: %w", m, err)
+	}
+	return f, nil
+}
+
+// ChurnReport computes month m's assessment with settings s — or, when m is
+// closed and s is the stored settings, returns the frozen report.
+func (db *DB) ChurnReport(ctx context.Context, m csperf.Month, s churn.Settings) (*churn.Report, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	stored, err := db.ChurnSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if stored.Rules().Threshold == s.Threshold && stored.Average == s.Average && stored.GroupAmount == s.GroupAmount &&
+		stored.SpecialistAmount == s.SpecialistAmount && stored.ManagerAmount == s.ManagerAmount {
+		if rep, _, err := db.closedChurn(ctx, m); err != nil || rep != nil {
+			return rep, err
+		}
+	}
+	return db.computeChurn(ctx, m, s)
+}
+
+func (db *DB) computeChurn(ctx context.Context, m csperf.Month, s churn.Settings) (*churn.Report, error) {
+	cur, err := db.churnMonth(ctx, m, s.Threshold)
+	if err != nil {
+		return nil, err
+	}
+	var prev [3]churn.DeptFigure
+	for i := range prev {
+		if prev[i], err = db.churnDepartment(ctx, m-csperf.Month(i+1), s.Threshold); err != nil {
+			return nil, err
+		}
+	}
+	org, err := db.churnOrg(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return churn.Assess(cur, prev, org, s)
+}
+
+// ChurnMonthState says whether a month is closed, and by whom.
+type ChurnMonthState struct {
+	Month    csperf.Month `json:"month"`
+	Closed   bool         `json:"closed"`
+	SHA256   string       `json:"sha256,omitempty"`
+	ClosedBy string       `json:"closed_by,omitempty"`
+}
+
+func (db *DB) closedChurn(ctx context.Context, m csperf.Month) (*churn.Report, string, error) {
+	var js, sum string
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT report_json, sha256 FROM churn_closed WHERE month = ?`), m.String()).Scan(&js, &sum)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	var rep churn.Report
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		return nil, "", fmt.Errorf("closed churn %s: %w", m, err)
+	}
+	return &rep, sum, nil
+}
+
+// CloseChurnMonth freezes month m's assessment as computed now with the
+// stored settings; later imports never change it.
+func (db *DB) CloseChurnMonth(ctx context.Context, m csperf.Month) (*ChurnMonthState, error) {
+	s, err := db.ChurnSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := db.computeChurn(ctx, m, s.Rules())
+	if err != nil {
+		return nil, err
+	}
+	js, err := json.Marshal(rep)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(js)
+	st := &ChurnMonthState{Month: m, Closed: true, SHA256: hex.EncodeToString(sum[:]), ClosedBy: csperf.ActorFrom(ctx).UserID}
+	if st.ClosedBy == "" {
+		st.ClosedBy = "system"
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO churn_closed (month, report_json, sha256, closed_at, closed_by) VALUES (?, ?, ?, ?, ?)`),
+			m.String(), string(js), st.SHA256, db.d.arg(db.Now()), st.ClosedBy); err != nil {
+			if db.d.isUnique(err) {
+				return csperf.Errorf(csperf.ECONFLICT, "churn month %s is closed already", m)
+			}
+			return err
+		}
+		return db.auditTx(ctx, tx, "churn.close", "churn/"+m.String(), "", st.SHA256)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// ReopenChurnMonth reopens a closed month; only an admin may, with a reason.
+func (db *DB) ReopenChurnMonth(ctx context.Context, m csperf.Month, reason string, isAdmin bool) error {
+	if !isAdmin {
+		return csperf.Errorf(csperf.EFORBIDDEN, "only an admin may reopen a closed month")
+	}
+	if len([]rune(reason)) < 4 {
+		return csperf.FieldErrorf("reason", "say why the month is reopened")
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var sum string
+		err := tx.QueryRowContext(ctx, db.q(`SELECT sha256 FROM churn_closed WHERE month = ?`), m.String()).Scan(&sum)
+		if errors.Is(err, sql.ErrNoRows) {
+			return csperf.Errorf(csperf.ENOTFOUND, "churn month %s is not closed", m)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM churn_closed WHERE month = ?`), m.String()); err != nil {
+			return err
+		}
+		return db.auditTx(ctx, tx, "churn.reopen", "churn/"+m.String(), sum, reason)
+	})
+}
+
+// ClosedChurnMonths lists the closed months.
+func (db *DB) ClosedChurnMonths(ctx context.Context) ([]ChurnMonthState, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT month, sha256, closed_by FROM churn_closed ORDER BY month`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ChurnMonthState
+	for rows.Next() {
+		var s ChurnMonthState
+		var m string
+		if err := rows.Scan(&m, &s.SHA256, &s.ClosedBy); err != nil {
+			return nil, err
+		}
+		if s.Month, err = csperf.ParseMonth(m); err != nil {
+			return nil, err
+		}
+		s.Closed = true
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ChurnDrift lists the closed months whose figures would now differ from
+// what was frozen (after an import of visits or an organisation change):
+// the frozen report stands, and this tells the manager what later data says.
+func (db *DB) ChurnDrift(ctx context.Context) ([]csperf.Month, error) {
+	closed, err := db.ClosedChurnMonths(ctx)
+	if err != nil || len(closed) == 0 {
+		return nil, err
+	}
+	s, err := db.ChurnSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []csperf.Month
+	for _, c := range closed {
+		rep, err := db.computeChurn(ctx, c.Month, s.Rules())
+		if err != nil {
+			return nil, err
+		}
+		js, _ := json.Marshal(rep)
+		sum := sha256.Sum256(js)
+		if hex.EncodeToString(sum[:]) != c.SHA256 {
+			out = append(out, c.Month)
+		}
+	}
+	return out, nil
+}
