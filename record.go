@@ -72,3 +72,9 @@ type AuditEntry struct {
 	PrevHash string    `json:"prev_hash"`
 	Hash     string    `json:"hash"`
 }
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	UserID, Action, Object string
+	Offset, Limit          int
+}

@@ -44,3 +44,13 @@ func ValidRole(r string) bool {
 	}
 	return false
 }
+
+// UserUpdate holds the fields of a user to change; nil leaves one as is.
+type UserUpdate struct {
+	Role         *string
+	Lang         *string
+	Disabled     *bool
+	GroupIDs     *[]string
+	PasswordHash *string
+	TOTPSecret   *string
+}

@@ -57,14 +57,8 @@ func auditHash(e csperf.AuditEntry) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// AuditFilter selects audit entries.
-type AuditFilter struct {
-	UserID, Action, Object string
-	Offset, Limit          int
-}
-
 // ListAudit returns audit entries, newest first, and how many match.
-func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]csperf.AuditEntry, int, error) {
+func (db *DB) ListAudit(ctx context.Context, f csperf.AuditFilter) ([]csperf.AuditEntry, int, error) {
 	q := `SELECT seq, at, user_id, ip, action, object, before_json, after_json, prev_hash, hash, COUNT(*) OVER () FROM audit_log WHERE 1 = 1`
 	var args []any
 	if f.UserID != "" {

@@ -17,33 +17,9 @@ import (
 // SettingChurn is the key under which the churn settings are stored (JSON).
 const SettingChurn = "churn.settings"
 
-// ChurnSettings are the stored churn rules and the trial window.
-type ChurnSettings struct {
-	Threshold        int           `json:"threshold_months"`
-	GroupAmount      csperf.Money  `json:"group_amount"`
-	SpecialistAmount csperf.Money  `json:"specialist_amount"`
-	ManagerAmount    csperf.Money  `json:"manager_amount"`
-	Average          string        `json:"average"`
-	TrialFrom        *csperf.Month `json:"trial_from,omitempty"`
-	TrialTo          *csperf.Month `json:"trial_to,omitempty"`
-}
-
-// Rules returns the settings as the churn package takes them.
-func (s ChurnSettings) Rules() churn.Settings {
-	r := churn.DefaultSettings()
-	r.Threshold, r.GroupAmount, r.SpecialistAmount, r.ManagerAmount, r.Average = s.Threshold, s.GroupAmount, s.SpecialistAmount, s.ManagerAmount, s.Average
-	return r
-}
-
-// DefaultChurnSettings are seed 001's rules.
-func DefaultChurnSettings() ChurnSettings {
-	d := churn.DefaultSettings()
-	return ChurnSettings{Threshold: d.Threshold, GroupAmount: d.GroupAmount, SpecialistAmount: d.SpecialistAmount, ManagerAmount: d.ManagerAmount, Average: d.Average}
-}
-
 // ChurnSettings returns the stored churn settings, or the defaults.
-func (db *DB) ChurnSettings(ctx context.Context) (ChurnSettings, error) {
-	s := DefaultChurnSettings()
+func (db *DB) ChurnSettings(ctx context.Context) (churn.Config, error) {
+	s := churn.DefaultConfig()
 	v, ok, err := db.Setting(ctx, SettingChurn)
 	if err != nil || !ok {
 		return s, err
@@ -55,12 +31,9 @@ func (db *DB) ChurnSettings(ctx context.Context) (ChurnSettings, error) {
 }
 
 // SetChurnSettings validates and stores the churn settings (audited).
-func (db *DB) SetChurnSettings(ctx context.Context, s ChurnSettings) error {
-	if err := s.Rules().Validate(); err != nil {
+func (db *DB) SetChurnSettings(ctx context.Context, s churn.Config) error {
+	if err := s.Validate(); err != nil {
 		return err
-	}
-	if (s.TrialFrom == nil) != (s.TrialTo == nil) || (s.TrialFrom != nil && *s.TrialTo < *s.TrialFrom) {
-		return csperf.FieldErrorf("trial", "give both trial_from and trial_to, from not after to")
 	}
 	b, _ := json.Marshal(s)
 	return db.SetSetting(ctx, SettingChurn, string(b))
@@ -252,14 +225,6 @@ func (db *DB) computeChurn(ctx context.Context, m csperf.Month, s churn.Settings
 	return churn.Assess(cur, prev, org, s)
 }
 
-// ChurnMonthState says whether a month is closed, and by whom.
-type ChurnMonthState struct {
-	Month    csperf.Month `json:"month"`
-	Closed   bool         `json:"closed"`
-	SHA256   string       `json:"sha256,omitempty"`
-	ClosedBy string       `json:"closed_by,omitempty"`
-}
-
 func (db *DB) closedChurn(ctx context.Context, m csperf.Month) (*churn.Report, string, error) {
 	var js, sum string
 	err := db.r.QueryRowContext(ctx, db.q(`SELECT report_json, sha256 FROM churn_closed WHERE month = ?`), m.String()).Scan(&js, &sum)
@@ -278,7 +243,7 @@ func (db *DB) closedChurn(ctx context.Context, m csperf.Month) (*churn.Report, s
 
 // CloseChurnMonth freezes month m's assessment as computed now with the
 // stored settings; later imports never change it.
-func (db *DB) CloseChurnMonth(ctx context.Context, m csperf.Month) (*ChurnMonthState, error) {
+func (db *DB) CloseChurnMonth(ctx context.Context, m csperf.Month) (*churn.MonthState, error) {
 	s, err := db.ChurnSettings(ctx)
 	if err != nil {
 		return nil, err
@@ -292,7 +257,7 @@ func (db *DB) CloseChurnMonth(ctx context.Context, m csperf.Month) (*ChurnMonthS
 		return nil, err
 	}
 	sum := sha256.Sum256(js)
-	st := &ChurnMonthState{Month: m, Closed: true, SHA256: hex.EncodeToString(sum[:]), ClosedBy: csperf.ActorFrom(ctx).UserID}
+	st := &churn.MonthState{Month: m, Closed: true, SHA256: hex.EncodeToString(sum[:]), ClosedBy: csperf.ActorFrom(ctx).UserID}
 	if st.ClosedBy == "" {
 		st.ClosedBy = "system"
 	}
@@ -337,15 +302,15 @@ func (db *DB) ReopenChurnMonth(ctx context.Context, m csperf.Month, reason strin
 }
 
 // ClosedChurnMonths lists the closed months.
-func (db *DB) ClosedChurnMonths(ctx context.Context) ([]ChurnMonthState, error) {
+func (db *DB) ClosedChurnMonths(ctx context.Context) ([]churn.MonthState, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT month, sha256, closed_by FROM churn_closed ORDER BY month`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ChurnMonthState
+	var out []churn.MonthState
 	for rows.Next() {
-		var s ChurnMonthState
+		var s churn.MonthState
 		var m string
 		if err := rows.Scan(&m, &s.SHA256, &s.ClosedBy); err != nil {
 			return nil, err

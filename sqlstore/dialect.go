@@ -241,7 +241,6 @@ func triggerMessage(err error) string {
 	return err.Error()
 }
 
-
 // begin opens a write transaction on a dedicated connection. SQLite takes
 // the write lock at once (IMMEDIATE) so that a long import never fails
 // half-way on a busy database.

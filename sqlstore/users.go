@@ -163,19 +163,9 @@ func (db *DB) setGroups(ctx context.Context, tx *sql.Tx, userID string, groups [
 	return nil
 }
 
-// UserUpdate holds the fields of a user to change; nil leaves one as is.
-type UserUpdate struct {
-	Role         *string
-	Lang         *string
-	Disabled     *bool
-	GroupIDs     *[]string
-	PasswordHash *string
-	TOTPSecret   *string
-}
-
 // UpdateUser changes a user and audits every change of role, groups,
 // password or state.
-func (db *DB) UpdateUser(ctx context.Context, id string, upd UserUpdate) error {
+func (db *DB) UpdateUser(ctx context.Context, id string, upd csperf.UserUpdate) error {
 	old, err := db.UserByID(ctx, id)
 	if err != nil {
 		return err

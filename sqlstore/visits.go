@@ -33,4 +33,3 @@ func (db *DB) NextVisitDates(ctx context.Context, customerID string) (map[string
 	}
 	return out, rows.Err()
 }
-

@@ -103,7 +103,7 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := db.UpdateUser(ctx, u.ID, sqlstore.UserUpdate{PasswordHash: &h}); err != nil {
+		if err := db.UpdateUser(ctx, u.ID, csperf.UserUpdate{PasswordHash: &h}); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "password of %s changed\n", u.Username)
@@ -112,7 +112,7 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		upd := sqlstore.UserUpdate{Role: role}
+		upd := csperf.UserUpdate{Role: role}
 		if *groups != "" {
 			upd.GroupIDs = &groupIDs
 		}
@@ -165,7 +165,7 @@ func (m *Main) runAudit(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(m.Stdout, "audit log intact: %d entries, hash chain verified\n", n)
 	case "list":
-		es, total, err := db.ListAudit(ctx, sqlstore.AuditFilter{UserID: *user, Action: *action, Limit: *limit})
+		es, total, err := db.ListAudit(ctx, csperf.AuditFilter{UserID: *user, Action: *action, Limit: *limit})
 		if err != nil {
 			return err
 		}
