@@ -343,6 +343,12 @@ func (db *DB) UpdateRecord(ctx context.Context, k *csperf.Kind, key []string, up
 	if err := db.writeOne(ctx, k, nr, true); err != nil {
 		return nil, err
 	}
+	if k.Name == "visits" && old["customer_id"] != nr["customer_id"] {
+		// The visit left its old customer, whose next dates change too.
+		if err := db.refreshNextDates(ctx, db.w, "?", old["customer_id"]); err != nil {
+			return nil, err
+		}
+	}
 	if err := db.Audit(ctx, "update", k.Name+"/"+strings.Join(key, "/"), db.maskedJSON(k, old), db.maskedJSON(k, nr)); err != nil {
 		return nil, err
 	}
@@ -378,6 +384,11 @@ func (db *DB) DeleteRecord(ctx context.Context, k *csperf.Kind, key []string) er
 		}
 		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM `+k.Table+` WHERE `+keyWhere(k)), args...); err != nil {
 			return db.d.mapErr(err)
+		}
+		if k.Name == "visits" {
+			if err := db.refreshNextDates(ctx, tx, "?", old["customer_id"]); err != nil {
+				return err
+			}
 		}
 		return db.auditTx(ctx, tx, "delete", k.Name+"/"+strings.Join(key, "/"), db.maskedJSON(k, old), "")
 	})

@@ -106,11 +106,11 @@ func (db *DB) afterImport(ctx context.Context, conn *sql.Conn, k *csperf.Kind) e
 // next visit, ordered by (date, id) — for the customers the subquery names.
 // Churn reads it: a customer is churned in M when their visit in M−N has no
 // next visit up to the end of M.
-func (db *DB) refreshNextDates(ctx context.Context, conn querier, customers string) error {
-	_, err := conn.ExecContext(ctx, `UPDATE visits SET next_date = n.nd FROM (
+func (db *DB) refreshNextDates(ctx context.Context, conn querier, customers string, args ...any) error {
+	_, err := conn.ExecContext(ctx, db.q(`UPDATE visits SET next_date = n.nd FROM (
 		SELECT v.visit_id, LEAD(v.visit_date) OVER (PARTITION BY v.customer_id ORDER BY v.visit_date, `+db.d.binary("v.visit_id")+`) AS nd
 		FROM visits v WHERE v.customer_id IN (`+customers+`)) n
-		WHERE visits.visit_id = n.visit_id AND visits.next_date IS DISTINCT FROM n.nd`)
+		WHERE visits.visit_id = n.visit_id AND visits.next_date IS DISTINCT FROM n.nd`), args...)
 	if err != nil {
 		return fmt.Errorf("visit next dates: %w", err)
 	}
