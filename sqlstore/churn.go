@@ -350,3 +350,61 @@ func (db *DB) ChurnDrift(ctx context.Context) ([]csperf.Month, error) {
 	}
 	return out, nil
 }
+
+// PeriodChurn computes the plain period churn of months from..to with
+// threshold n (churn.PeriodOf's definition, on visits): customers at the
+// start are those with a visit in from−n..from−1, and such a customer is
+// lost when a visit of theirs in month mv has no next visit by the end of
+// mv+n, for mv+n within the period.
+func (db *DB) PeriodChurn(ctx context.Context, from, to csperf.Month, n int) (churn.Period, error) {
+	p := churn.Period{From: from, To: to, Threshold: n}
+	lo := from - csperf.Month(n)
+	hi := max(from-1, to-csperf.Month(n))
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT customer_id, visit_date, next_date FROM visits WHERE visit_date >= ? AND visit_date <= ?`),
+		db.d.arg(lo.First()), db.d.arg(hi.Last()))
+	if err != nil {
+		return p, fmt.Errorf("period churn: %w", err)
+	}
+	defer rows.Close()
+	const atStart, lost = 1, 2
+	flags := map[string]uint8{}
+	startLast := (from - 1).Last()
+	for rows.Next() {
+		var c string
+		var d csperf.Date
+		var nd any
+		if err := rows.Scan(&c, &d, &nd); err != nil {
+			return p, err
+		}
+		f := flags[c]
+		if d <= startLast {
+			f |= atStart
+		}
+		if m := d.Month() + csperf.Month(n); from <= m && m <= to {
+			next, err := openEnd(nd)
+			if err != nil {
+				return p, err
+			}
+			if next > m.Last() {
+				f |= lost
+			}
+		}
+		flags[c] = f
+	}
+	if err := rows.Err(); err != nil {
+		return p, err
+	}
+	for _, f := range flags {
+		if f&atStart != 0 {
+			p.AtStart++
+			if f&lost != 0 {
+				p.Lost++
+			}
+		}
+	}
+	if r := p.Ratio(); r.Valid() {
+		s := r.Percent(2)
+		p.Rate = &s
+	}
+	return p, nil
+}

@@ -126,3 +126,38 @@ func TestChurnCloseFreezes(t *testing.T) {
 		}
 	})
 }
+
+func TestPeriodChurnMatchesDefinition(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		seedOrg(t, db)
+		var custs []csperf.Record
+		for i := 0; i < 40; i++ {
+			custs = append(custs, csperf.Record{"customer_id": fmt.Sprintf("P%02d", i), "name": "客户"})
+		}
+		mustImport(t, db, "customers", custs...)
+		rng := rand.New(rand.NewPCG(3, 5))
+		var acts []churn.Activity
+		var recs []csperf.Record
+		for i := 0; i < 300; i++ {
+			a := churn.Activity{CustomerID: fmt.Sprintf("P%02d", rng.IntN(40)), Date: csperf.MakeDate(2014, 1, 1) + csperf.Date(rng.IntN(800))}
+			acts = append(acts, a)
+			recs = append(recs, csperf.Record{"visit_id": fmt.Sprintf("W%03d", i), "customer_id": a.CustomerID, "advisor_id": "A1", "visit_date": a.Date})
+		}
+		mustImport(t, db, "visits", recs...)
+		for _, n := range []int{3, 8} {
+			for _, w := range [][2]csperf.Month{{csperf.MakeMonth(2015, 1), csperf.MakeMonth(2015, 6)}, {csperf.MakeMonth(2015, 8), csperf.MakeMonth(2015, 12)}} {
+				got, err := db.PeriodChurn(ctx, w[0], w[1], n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := churn.PeriodOf(acts, w[0], w[1], n)
+				gj, _ := json.Marshal(got)
+				wj, _ := json.Marshal(want)
+				if string(gj) != string(wj) {
+					t.Fatalf("N=%d %v: got %s want %s", n, w, gj, wj)
+				}
+			}
+		}
+	})
+}
