@@ -192,6 +192,19 @@ func (p Period) String() string {
 	return p.Start.String() + ".." + p.End.String()
 }
 
+// MarshalText implements encoding.TextMarshaler with the canonical label.
+func (p Period) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParsePeriod.
+func (p *Period) UnmarshalText(b []byte) error {
+	v, err := ParsePeriod(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
+
 // Split cuts p into calendar buckets of the unit by ("day", "week" for ISO
 // weeks, "month", "quarter", "year"); the first and last buckets are
 // clipped to p, so that the buckets cover p exactly.
