@@ -252,6 +252,13 @@ func (d dialect) begin(ctx context.Context, conn *sql.Conn) error {
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	if d.engine == postgres {
+		// An import sorts and hashes whole files: let it do so in memory
+		// (this transaction only) rather than spill to disk.
+		if _, err := conn.ExecContext(ctx, "SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'"); err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -386,4 +393,44 @@ func (d dialect) binary(expr string) string {
 		return expr + ` COLLATE "C"`
 	}
 	return expr
+}
+
+// dropIndexes drops the secondary indexes of table and returns the
+// statements that recreate them.
+func (d dialect) dropIndexes(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`
+	if d.engine == postgres {
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1
+			AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))`
+	}
+	rows, err := conn.QueryContext(ctx, q, table)
+	if err != nil {
+		return nil, err
+	}
+	var names, ddls []string
+	for rows.Next() {
+		var n, s string
+		if err := rows.Scan(&n, &s); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names, ddls = append(names, n), append(ddls, s)
+	}
+	rows.Close()
+	for _, n := range names {
+		if _, err := conn.ExecContext(ctx, `DROP INDEX `+n); err != nil {
+			return nil, err
+		}
+	}
+	return ddls, rows.Err()
+}
+
+// insertOrder is the ORDER BY of a bulk INSERT … SELECT: SQLite's tables
+// are clustered on their key (WITHOUT ROWID), so inserting in key order
+// appends; PostgreSQL's heap gains nothing from a sort.
+func (d dialect) insertOrder(key string) string {
+	if d.engine == sqlite {
+		return " ORDER BY " + key
+	}
+	return ""
 }

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"csperf"
 )
@@ -37,7 +39,9 @@ func (db *DB) Import(ctx context.Context, k *csperf.Kind, src csperf.RowSource, 
 	if err := db.createImportTable(ctx, conn, k); err != nil {
 		return nil, err
 	}
+	tr := newTrace()
 	n, err := db.d.loadRows(ctx, conn, k, src, opt.Progress)
+	tr.lap("load")
 	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", opt.File, err)
 	}
@@ -55,6 +59,7 @@ func (db *DB) Import(ctx context.Context, k *csperf.Kind, src csperf.RowSource, 
 	if err := db.checkImport(ctx, conn, k, opt, errs); err != nil {
 		return nil, err
 	}
+	tr.lap("check")
 	if errs.Total > 0 {
 		sort.SliceStable(errs.Rows, func(i, j int) bool { return errs.Rows[i].Row < errs.Rows[j].Row })
 		return nil, errs
@@ -66,17 +71,47 @@ func (db *DB) Import(ctx context.Context, k *csperf.Kind, src csperf.RowSource, 
 		}
 	}
 	if opt.Update {
+		if err := db.beforeUpdate(ctx, conn, k); err != nil {
+			return nil, err
+		}
 		if res.Updated, err = db.updateFromImport(ctx, conn, k, res.ImportID); err != nil {
 			return nil, err
 		}
 	}
-	if res.Inserted, err = db.insertFromImport(ctx, conn, k, res.ImportID); err != nil {
+	// A large load into an empty table builds its indexes once, sorted,
+	// instead of row by row.
+	var indexes []string
+	if res.Rows >= 10000 {
+		var n int
+		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+k.Table+` LIMIT 1) t`).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			if indexes, err = db.d.dropIndexes(ctx, conn, k.Table); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if k.Name == "visits" {
+		res.Inserted, err = db.insertVisits(ctx, conn, res.ImportID, res.Updated > 0)
+	} else {
+		res.Inserted, err = db.insertFromImport(ctx, conn, k, res.ImportID)
+	}
+	if err != nil {
 		return nil, err
 	}
+	tr.lap("insert")
+	for _, ddl := range indexes {
+		if _, err := conn.ExecContext(ctx, ddl); err != nil {
+			return nil, fmt.Errorf("rebuild index: %w", err)
+		}
+	}
+	tr.lap("index")
 	res.Unchanged = res.Rows - res.Inserted - res.Updated
 	if err := db.afterImport(ctx, conn, k); err != nil {
 		return nil, err
 	}
+	tr.lap("derived")
 	a := csperf.ActorFrom(ctx)
 	if opt.File == "" {
 	} else if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO imports (import_id, kind, file_name, started_at, user_id, inserted, updated, unchanged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -87,6 +122,7 @@ func (db *DB) Import(ctx context.Context, k *csperf.Kind, src csperf.RowSource, 
 		return nil, fmt.Errorf("commit import: %w", db.d.mapErr(err))
 	}
 	committed = true
+	tr.lap("commit")
 	return res, nil
 }
 
@@ -284,7 +320,7 @@ func (db *DB) updateFromImport(ctx context.Context, conn *sql.Conn, k *csperf.Ki
 func (db *DB) insertFromImport(ctx context.Context, conn *sql.Conn, k *csperf.Kind, importID int64) (int64, error) {
 	cols := strings.Join(fieldNames(k), ", ")
 	q := `INSERT INTO ` + k.Table + ` (` + cols + `, import_id) SELECT ` + prefixed("i", fieldNames(k)) + ", " + importIDSQL(importID) +
-		` FROM imp i WHERE NOT EXISTS (SELECT 1 FROM ` + k.Table + ` t WHERE ` + keyMatch(k, "t", "i") + `) ORDER BY ` + prefixed("i", k.Key)
+		` FROM imp i WHERE NOT EXISTS (SELECT 1 FROM ` + k.Table + ` t WHERE ` + keyMatch(k, "t", "i") + `)` + db.d.insertOrder(prefixed("i", k.Key))
 	r, err := conn.ExecContext(ctx, q)
 	if err != nil {
 		return 0, fmt.Errorf("insert %s: %w", k.Name, db.d.mapErr(err))
@@ -297,4 +333,22 @@ func importIDSQL(id int64) string {
 		return "NULL"
 	}
 	return fmt.Sprint(id)
+}
+
+// trace prints how long each phase of an import took when CSPERF_TRACE is
+// set, for tuning; it costs nothing otherwise.
+type trace struct {
+	on   bool
+	last time.Time
+}
+
+func newTrace() *trace { return &trace{on: os.Getenv("CSPERF_TRACE") != "", last: time.Now()} }
+
+func (t *trace) lap(what string) {
+	if !t.on {
+		return
+	}
+	now := time.Now()
+	fmt.Fprintf(os.Stderr, "import %-8s %v\n", what, now.Sub(t.last).Round(time.Millisecond))
+	t.last = now
 }

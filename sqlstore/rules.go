@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"csperf"
 )
@@ -96,10 +97,78 @@ func (db *DB) afterImport(ctx context.Context, conn *sql.Conn, k *csperf.Kind) e
 			db.d.arg(today), db.d.arg(csperf.MakeDate(1900, 1, 1)), db.d.arg(today)); err != nil {
 			return fmt.Errorf("open memberships: %w", err)
 		}
-	case "visits":
-		return db.refreshNextDates(ctx, conn, `SELECT customer_id FROM imp`)
 	}
 	return nil
+}
+
+// beforeUpdate notes what an update is about to overwrite that derived data
+// depends on: the customers that updated visits are leaving.
+func (db *DB) beforeUpdate(ctx context.Context, conn *sql.Conn, k *csperf.Kind) error {
+	if k.Name != "visits" {
+		return nil
+	}
+	conn.ExecContext(ctx, "DROP TABLE IF EXISTS imp_moved")
+	_, err := conn.ExecContext(ctx, `CREATE TEMPORARY TABLE imp_moved AS SELECT v.customer_id FROM visits v JOIN imp i ON i.visit_id = v.visit_id
+		WHERE v.customer_id <> i.customer_id OR v.visit_date <> i.visit_date`)
+	return err
+}
+
+// insertVisits inserts the new visits of the import with their next-visit
+// dates, and moves the next-visit date of each existing visit that a new
+// one now follows. A new visit's next date is the earlier of its successor
+// in the file and its successor already stored; an existing visit's next
+// date becomes a new visit's date when that visit is its new successor.
+// When the import updated existing visits (dates or customers changed),
+// the customers involved are recomputed whole instead.
+func (db *DB) insertVisits(ctx context.Context, conn *sql.Conn, importID int64, updated bool) (int64, error) {
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM visits LIMIT 1) t`).Scan(&n); err != nil {
+		return 0, err
+	}
+	empty := n == 0
+	bid := db.d.binary
+	after := func(a, b string) string { // (a.visit_date, a.visit_id) > (b.visit_date, b.visit_id)
+		return fmt.Sprintf("(%s.visit_date > %s.visit_date OR (%s.visit_date = %s.visit_date AND %s > %s))", a, b, a, b, bid(a+".visit_id"), bid(b+".visit_id"))
+	}
+	isNew := `NOT EXISTS (SELECT 1 FROM visits x WHERE x.visit_id = i.visit_id)`
+	if !empty && !updated {
+		_, err := conn.ExecContext(ctx, `UPDATE visits SET next_date = p.d FROM (
+			SELECT q.pid, MIN(q.d) AS d FROM (
+				SELECT (SELECT v.visit_id FROM visits v WHERE v.customer_id = i.customer_id AND `+after("i", "v")+`
+				        ORDER BY v.visit_date DESC, `+bid("v.visit_id")+` DESC LIMIT 1) AS pid, i.visit_date AS d
+				FROM imp i WHERE `+isNew+`) q
+			WHERE q.pid IS NOT NULL GROUP BY q.pid) p
+			WHERE visits.visit_id = p.pid AND (visits.next_date IS NULL OR visits.next_date > p.d)`)
+		if err != nil {
+			return 0, fmt.Errorf("visit next dates: %w", err)
+		}
+	}
+	existing := "CAST(NULL AS " + db.d.sqlType(csperf.TDate) + ")"
+	if !empty {
+		existing = `(SELECT v.visit_date FROM visits v WHERE v.customer_id = i.customer_id AND ` + after("v", "i") + `
+			ORDER BY v.visit_date, ` + bid("v.visit_id") + ` LIMIT 1)`
+	}
+	k := csperf.KindByName("visits")
+	cols := fieldNames(k)
+	r, err := conn.ExecContext(ctx, `INSERT INTO visits (`+strings.Join(cols, ", ")+`, next_date, import_id)
+		SELECT `+prefixed("s", cols)+`, CASE WHEN s.nd IS NULL THEN s.es WHEN s.es IS NULL OR s.nd <= s.es THEN s.nd ELSE s.es END, `+importIDSQL(importID)+`
+		FROM (SELECT `+prefixed("i", cols)+`,
+		             LEAD(i.visit_date) OVER (PARTITION BY i.customer_id ORDER BY i.visit_date, `+bid("i.visit_id")+`) AS nd,
+		             `+existing+` AS es
+		      FROM imp i WHERE `+isNew+`) s`+db.d.insertOrder("s.visit_id"))
+	if err != nil {
+		return 0, fmt.Errorf("insert visits: %w", db.d.mapErr(err))
+	}
+	inserted, err := r.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if updated {
+		if err := db.refreshNextDates(ctx, conn, `SELECT customer_id FROM imp UNION SELECT customer_id FROM imp_moved`); err != nil {
+			return 0, err
+		}
+	}
+	return inserted, nil
 }
 
 // refreshNextDates recomputes visits.next_date — the date of the customer's

@@ -36,6 +36,11 @@ func engines(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
 // its URL; it is dropped when the test ends.
 func freshPostgres(t *testing.T, url string) string {
 	t.Helper()
+	return freshPostgresB(t, url)
+}
+
+func freshPostgresB(t testing.TB, url string) string {
+	t.Helper()
 	admin, err := sql.Open("pgx", url)
 	if err != nil {
 		t.Fatal(err)
