@@ -58,6 +58,9 @@ func (e *ImportError) Add(r RowError) {
 type ImportOptions struct {
 	File   string // the name rows are reported against
 	Update bool   // rows whose id exists with other values update it instead of failing
+	// Columns maps field names to the headers as the file writes them, so
+	// that errors found by the store name the column the user sees.
+	Columns map[string]string
 	// Progress, when set, is called now and then with the rows read so far.
 	Progress func(rows int64)
 }

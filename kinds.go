@@ -90,7 +90,7 @@ var Kinds = []*Kind{
 		Fields: []Field{
 			req(str("group_id", "组编号", "Group ID", "班组编号", "组别编号")),
 			req(str("name", "组名称", "Name", "班组名称", "组名")),
-			ref("department_id", "departments", "部门编号", "Department"),
+			withDefault(ref("department_id", "departments", "部门编号", "Department"), "main"),
 			enum("group_type", "组类型", "Type", []string{"advisor", "call_center", "other"},
 				map[string]string{"业务接待组": "advisor", "业待组": "advisor", "座席班": "call_center", "其他": "other"}, "类型"),
 		}},
@@ -100,7 +100,7 @@ var Kinds = []*Kind{
 			req(str("name", "姓名", "Name", "员工姓名")),
 			req(ref("position", "positions", "岗位", "Position", "岗位代码")),
 			ref("group_id", "groups", "组编号", "Group", "班组编号"),
-			ref("department_id", "departments", "部门编号", "Department"),
+			withDefault(ref("department_id", "departments", "部门编号", "Department"), "main"),
 			typed(TDate, "hire_date", "入职日期", "Hire date"),
 			typed(TDate, "leave_date", "离职日期", "Leave date"),
 			ref("supervisor_id", "employees", "上级工号", "Supervisor"),

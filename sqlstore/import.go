@@ -167,8 +167,14 @@ func fieldNames(k *csperf.Kind) []string {
 	return out
 }
 
-// header is the column name rows are reported against.
-func header(f *csperf.Field) string { return f.Name }
+// header is the column name rows are reported against: the file's own
+// header when the caller gave it.
+func header(opt csperf.ImportOptions, name string) string {
+	if h := opt.Columns[name]; h != "" {
+		return h
+	}
+	return name
+}
 
 // checkImport adds an error for every row that may not be written.
 func (db *DB) checkImport(ctx context.Context, conn *sql.Conn, k *csperf.Kind, opt csperf.ImportOptions, errs *csperf.ImportError) error {
@@ -182,7 +188,7 @@ func (db *DB) checkImport(ctx context.Context, conn *sql.Conn, k *csperf.Kind, o
 		return fmt.Errorf("check duplicates: %w", err)
 	}
 	if err := scanErrors(rows, len(k.Key), func(row int64, first int64, key []string) {
-		errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: k.Key[0],
+		errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: header(opt, k.Key[0]),
 			Reason: fmt.Sprintf("duplicate id %s in the file (first at row %d)", strings.Join(key, "/"), first)})
 	}); err != nil {
 		return err
@@ -205,7 +211,7 @@ func (db *DB) checkImport(ctx context.Context, conn *sql.Conn, k *csperf.Kind, o
 			return fmt.Errorf("check %s: %w", f.Name, err)
 		}
 		if err := scanErrors(rows, 1, func(row, _ int64, v []string) {
-			errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: header(f),
+			errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: header(opt, f.Name),
 				Reason: fmt.Sprintf("unknown %s %q: no such record in %s", strings.TrimSuffix(p.Name, "s"), v[0], p.Name)})
 		}); err != nil {
 			return err
@@ -253,7 +259,7 @@ func (db *DB) checkImport(ctx context.Context, conn *sql.Conn, k *csperf.Kind, o
 				cols = append(cols, nonKey[i].Name)
 			}
 		}
-		errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: cols[0],
+		errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: header(opt, cols[0]),
 			Reason: fmt.Sprintf("%s %s exists with other values in %s; import with --update to change it", k.Key[0], strings.Join(key, "/"), strings.Join(cols, ", "))})
 	}
 	return rows.Err()

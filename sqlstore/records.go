@@ -406,3 +406,27 @@ func textOf(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// Text is the text form of a record value (dates YYYY-MM-DD, money with
+// two decimals, numbers in decimal).
+func Text(v any) string { return textOf(v) }
+
+// EachRecord calls fn with every record of k in key order, streaming: an
+// export of millions of rows holds one row at a time.
+func (db *DB) EachRecord(ctx context.Context, k *csperf.Kind, fn func(csperf.Record) error) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+selectList(k, "t")+` FROM `+k.Table+` t ORDER BY `+prefixed("t", k.Key))
+	if err != nil {
+		return fmt.Errorf("export %s: %w", k.Name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := db.scanRecord(k, rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

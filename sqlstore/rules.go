@@ -47,7 +47,7 @@ func (db *DB) checkKindRules(ctx context.Context, conn *sql.Conn, k *csperf.Kind
 			return fmt.Errorf("check %s: %w", r.column, err)
 		}
 		if err := scanErrors(rows, 1, func(row, _ int64, _ []string) {
-			errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: r.column, Reason: r.reason})
+			errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: header(opt, r.column), Reason: r.reason})
 		}); err != nil {
 			return err
 		}
@@ -67,7 +67,7 @@ func (db *DB) checkKindRules(ctx context.Context, conn *sql.Conn, k *csperf.Kind
 			return fmt.Errorf("check memberships: %w", err)
 		}
 		if err := scanErrors(rows, 1, func(row, _ int64, v []string) {
-			errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: "from_date", Reason: fmt.Sprintf("membership overlaps another membership of employee %s", v[0])})
+			errs.Add(csperf.RowError{File: opt.File, Row: int(row), Column: header(opt, "from_date"), Reason: fmt.Sprintf("membership overlaps another membership of employee %s", v[0])})
 		}); err != nil {
 			return err
 		}

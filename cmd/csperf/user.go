@@ -9,7 +9,6 @@ import (
 
 	"csperf"
 	"csperf/auth"
-	"csperf/sqlstore"
 )
 
 func (m *Main) runUser(ctx context.Context, args []string) error {
