@@ -32,7 +32,7 @@ type dialect struct{ engine engine }
 // openSQLite opens path for production use: WAL, a busy timeout, foreign
 // keys and NORMAL sync (durable at checkpoints, safe under WAL).
 func openSQLite(path string, readOnly bool) (*sql.DB, error) {
-	q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)&_txlock=immediate"
+	q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_txlock=immediate"
 	if readOnly {
 		q = "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=query_only(ON)&_pragma=cache_size(-65536)"
 	}

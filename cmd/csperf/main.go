@@ -64,6 +64,7 @@ func commands() []command {
 		{"user", "create users, set roles and passwords, make API tokens", (*Main).runUser},
 		{"audit", "list and verify the audit log", (*Main).runAudit},
 		{"kinds", "list the record kinds and their import columns", (*Main).runKinds},
+		{"bench", "measure import and churn speed on this machine", (*Main).runBench},
 		{"version", "print the version", (*Main).runVersion},
 	}
 }
@@ -177,6 +178,20 @@ func (m *Main) open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openMigrated opens a database and migrates it first (for commands that
+// build a database, such as bench).
+func openMigrated(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, db.LoadOrgSettings(ctx)
 }
 
 func (m *Main) runVersion(ctx context.Context, args []string) error {

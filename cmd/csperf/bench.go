@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"csperf"
+	"csperf/churn"
+	"csperf/importer"
+)
+
+func (m *Main) runBench(ctx context.Context, args []string) error {
+	if len(args) == 0 || (args[0] != "import" && args[0] != "churn") {
+		return csperf.Errorf(csperf.EINVALID, "usage: csperf bench import|churn [flags]")
+	}
+	sub := args[0]
+	fs, dsn := m.flags("bench "+sub, `bench import [--rows N] [--existing N] [--db DSN]
+       bench churn --month YYYY-MM [--months 12] [--db DSN]
+
+import: writes a visits CSV of N rows (and the customers and advisors it names) to a temporary
+directory, imports it through the same path as `+"`csperf import`"+`, and prints rows/s and the
+process's peak memory. --existing first imports that many visits (not timed).
+churn: times one month's full assessment and the months before it, on the database as it is.`)
+	rows := fs.Int("rows", 1_000_000, "visits in the timed file")
+	existing := fs.Int("existing", 0, "visits imported before the timed file")
+	month := fs.String("month", "", "churn: the month to assess")
+	months := fs.Int("months", 12, "churn: how many months to assess, ending at --month")
+	if _, err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if sub == "churn" {
+		return m.benchChurn(ctx, *dsn, *month, *months)
+	}
+	dir, err := os.MkdirTemp("", "csperf-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	db, err := openMigrated(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	total := *existing + *rows
+	customers := max(total/10, 1)
+	write := func(name string, fn func(w *bufio.Writer)) (string, error) {
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			return "", err
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		fn(w)
+		if err := w.Flush(); err != nil {
+			return "", err
+		}
+		return p, f.Close()
+	}
+	emp, err := write("employees.csv", func(w *bufio.Writer) {
+		w.WriteString("employee_id,name,position\n")
+		for i := 0; i < 40; i++ {
+			fmt.Fprintf(w, "A%02d,顾问%d,service_advisor\n", i, i)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	cust, err := write("customers.csv", func(w *bufio.Writer) {
+		w.WriteString("customer_id,name,phone\n")
+		for i := 0; i < customers; i++ {
+			fmt.Fprintf(w, "C%08d,客户,139%08d\n", i, i)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	visits := func(name string, from, n int) (string, error) {
+		return write(name, func(w *bufio.Writer) {
+			w.WriteString("visit_id,customer_id,advisor_id,visit_date\n")
+			for i := from; i < from+n; i++ {
+				d := csperf.MakeDate(2013, 1, 1) + csperf.Date((i*1009/max(total/1000, 1))%1400)
+				fmt.Fprintf(w, "V%010d,C%08d,A%02d,%s\n", i, (i*7919)%customers, i%40, d)
+			}
+		})
+	}
+	for _, f := range []struct{ kind, path string }{{"employees", emp}, {"customers", cust}} {
+		if _, _, err := importFile(ctx, db, csperf.KindByName(f.kind), f.path, importer.Options{}, false, nil); err != nil {
+			return err
+		}
+	}
+	k := csperf.KindByName("visits")
+	if *existing > 0 {
+		p, err := visits("existing.csv", 0, *existing)
+		if err != nil {
+			return err
+		}
+		if _, _, err := importFile(ctx, db, k, p, importer.Options{}, false, nil); err != nil {
+			return err
+		}
+		os.Remove(p)
+	}
+	p, err := visits("visits.csv", *existing, *rows)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	start := time.Now()
+	res, _, err := importFile(ctx, db, k, p, importer.Options{}, false, nil)
+	if err != nil {
+		return err
+	}
+	el := time.Since(start)
+	fmt.Fprintf(m.Stdout, "engine %s: imported %d visits into a table of %d in %s: %.0f rows/s; peak memory %s\n",
+		db.Engine(), res.Inserted, *existing, el.Round(time.Millisecond), float64(res.Inserted)/el.Seconds(), peakRSS())
+	return nil
+}
+
+func (m *Main) benchChurn(ctx context.Context, dsn, month string, months int) error {
+	mm, err := csperf.ParseMonth(month)
+	if err != nil {
+		return csperf.FieldErrorf("month", "%v", err)
+	}
+	db, err := m.open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s := churn.DefaultSettings()
+	start := time.Now()
+	if _, err := db.ChurnReport(ctx, mm, s); err != nil {
+		return err
+	}
+	one := time.Since(start)
+	start = time.Now()
+	for i := 0; i < months; i++ {
+		if _, err := db.ChurnReport(ctx, mm-csperf.Month(i), s); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(m.Stdout, "engine %s: one month %s; %d months %s; peak memory %s\n", db.Engine(), one.Round(time.Millisecond), months, time.Since(start).Round(time.Millisecond), peakRSS())
+	return nil
+}
+
+// peakRSS reads the process's peak resident memory (VmHWM) on Linux.
+func peakRSS() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			f := strings.Fields(l)
+			if len(f) >= 2 {
+				kb, _ := strconv.Atoi(f[1])
+				return fmt.Sprintf("%d MiB", kb/1024)
+			}
+		}
+	}
+	return "unknown"
+}
