@@ -1,0 +1,182 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"csperf"
+	"csperf/churn"
+)
+
+// churnMonth reads a YYYY-MM month; empty is the last complete month.
+func (s *Server) churnMonth(v, field string) (csperf.Month, error) {
+	if v == "" {
+		return csperf.DateOf(s.cfg.Now().In(s.cfg.Loc)).Month() - 1, nil
+	}
+	m, err := csperf.ParseMonth(v)
+	if err != nil {
+		return 0, csperf.FieldErrorf(field, "%q is not a month (want YYYY-MM)", v)
+	}
+	return m, nil
+}
+
+// churnReport computes (or, for a closed month, reads) month m's report
+// for u: managers, admins, hr, QA and viewers see the whole department; a
+// supervisor the rows of their groups and their own; an agent their own.
+func (s *Server) churnReport(r *http.Request, m csperf.Month, threshold string) (*churn.Report, error) {
+	cfg, err := s.cfg.Churn.ChurnSettings(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	rules := cfg.Rules()
+	if threshold != "" {
+		n, err := strconv.Atoi(threshold)
+		if err != nil {
+			return nil, csperf.FieldErrorf("threshold", "%q is not a whole number of months", threshold)
+		}
+		rules.Threshold = n
+	}
+	rep, err := s.cfg.Churn.ChurnReport(r.Context(), m, rules)
+	if err != nil {
+		return nil, err
+	}
+	return scopeChurn(rep, userOf(r)), nil
+}
+
+// scopeChurn keeps the rows of rep that u may see; the department figures
+// are the department's and stay.
+func scopeChurn(rep *churn.Report, u *csperf.User) *churn.Report {
+	if u.Role != csperf.RoleAgent && u.Role != csperf.RoleSupervisor {
+		return rep
+	}
+	out := *rep
+	own := func(emp string) bool { return u.EmployeeID != "" && emp == u.EmployeeID }
+	group := func(g string) bool { return u.Role == csperf.RoleSupervisor && g != "" && slices.Contains(u.GroupIDs, g) }
+	out.Groups = filter(rep.Groups, func(g churn.GroupRow) bool { return group(g.GroupID) })
+	out.Advisors = filter(rep.Advisors, func(a churn.AdvisorRow) bool { return own(a.EmployeeID) || group(a.GroupID) })
+	out.Specialists = filter(rep.Specialists, func(sp churn.SpecialistRow) bool { return own(sp.EmployeeID) })
+	out.Managers = filter(rep.Managers, func(m churn.ManagerRow) bool { return own(m.EmployeeID) })
+	out.ChurnedCustomers = filter(rep.ChurnedCustomers, func(c churn.ChurnedRow) bool { return own(c.AdvisorID) || group(c.GroupID) })
+	return &out
+}
+
+func filter[T any](in []T, keep func(T) bool) []T {
+	out := make([]T, 0, len(in))
+	for _, x := range in {
+		if keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// apiChurn is GET /api/v1/churn?month=YYYY-MM[&threshold=N]: the churn
+// report exactly as `csperf churn --format json` writes it.
+func (s *Server) apiChurn(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("month") == "" {
+		s.fail(w, r, csperf.FieldErrorf("month", "give the month to assess (?month=YYYY-MM)"))
+		return
+	}
+	m, err := s.churnMonth(q.Get("month"), "month")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rep, err := s.churnReport(r, m, q.Get("threshold"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, rep)
+}
+
+func (s *Server) apiChurnMonths(w http.ResponseWriter, r *http.Request) {
+	ms, err := s.cfg.Churn.ClosedChurnMonths(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ms == nil {
+		ms = []churn.MonthState{}
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"closed": ms})
+}
+
+func (s *Server) apiChurnSettings(w http.ResponseWriter, r *http.Request) {
+	c, err := s.cfg.Churn.ChurnSettings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) apiSetChurnSettings(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		s.fail(w, r, csperf.Errorf(csperf.EINVALID, "the body is too large or unreadable"))
+		return
+	}
+	c, err := s.cfg.Churn.ChurnSettings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Fields left out keep their stored value.
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		var ce *csperf.Error
+		if e, ok := err.(*csperf.Error); ok {
+			ce = e
+		} else {
+			ce = csperf.Errorf(csperf.EINVALID, "the body must be the churn settings as GET returns them: %v", err)
+		}
+		s.fail(w, r, ce)
+		return
+	}
+	if err := s.cfg.Churn.SetChurnSettings(r.Context(), c); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) apiCloseChurn(w http.ResponseWriter, r *http.Request) {
+	m, err := csperf.ParseMonth(r.PathValue("month"))
+	if err != nil {
+		s.fail(w, r, csperf.FieldErrorf("month", "%v", err))
+		return
+	}
+	st, err := s.cfg.Churn.CloseChurnMonth(r.Context(), m)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) apiReopenChurn(w http.ResponseWriter, r *http.Request) {
+	m, err := csperf.ParseMonth(r.PathValue("month"))
+	if err != nil {
+		s.fail(w, r, csperf.FieldErrorf("month", "%v", err))
+		return
+	}
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody)).Decode(&body); err != nil {
+		s.fail(w, r, csperf.FieldErrorf("reason", "the body must be {\"reason\": \"…\"}"))
+		return
+	}
+	if err := s.cfg.Churn.ReopenChurnMonth(r.Context(), m, body.Reason, userOf(r).Role == csperf.RoleAdmin); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, churn.MonthState{Month: m, Closed: false})
+}

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"csperf"
+	"csperf/churn"
+	"csperf/importer"
+)
+
+type churnData struct {
+	Month        string
+	Report       *churn.Report
+	Closed       *churn.MonthState
+	TrendChart   string
+	GroupChart   string
+	Churned      []churn.ChurnedRow
+	ChurnedMore  int
+	CanClose     bool
+	CanReopen    bool
+	Error        string
+	ExportCSV    string
+	ExportXLSX   string
+	AverageLabel string
+}
+
+// maxChurnedShown is how many churned customers the page lists; the
+// export has them all.
+const maxChurnedShown = 200
+
+// churnPage is the monthly churn assessment: the department figure, each
+// group, advisor, specialist and manager with result and amount, the
+// department rate over 12 months, and the churned customers.
+func (s *Server) churnPage(w http.ResponseWriter, r *http.Request) {
+	u := userOf(r)
+	p := s.newPage(r, msg(s.lang(r), "nav.churn"), nil)
+	m, err := s.churnMonth(r.URL.Query().Get("month"), "month")
+	if err != nil {
+		m = csperf.DateOf(s.cfg.Now().In(s.cfg.Loc)).Month() - 1
+	}
+	d := &churnData{Month: m.String(), CanClose: policyChurnManage.allows(u.Role), CanReopen: policyChurnReopen.allows(u.Role),
+		ExportCSV: "/churn/export?month=" + m.String() + "&format=csv", ExportXLSX: "/churn/export?month=" + m.String() + "&format=xlsx"}
+	if err != nil {
+		d.Error = csperf.ErrorMessage(err)
+	}
+	rep, err := s.churnReport(r, m, "")
+	if err != nil {
+		if csperf.ErrorCode(err) == csperf.EINTERNAL {
+			s.fail(w, r, err)
+			return
+		}
+		d.Error = csperf.ErrorMessage(err)
+	} else {
+		d.Report = rep
+		d.AverageLabel = p.T("churn.average." + rep.AverageKind)
+		d.GroupChart = toJSON(groupChart(p, rep))
+		d.Churned = rep.ChurnedCustomers
+		if len(d.Churned) > maxChurnedShown {
+			d.ChurnedMore = len(d.Churned) - maxChurnedShown
+			d.Churned = d.Churned[:maxChurnedShown]
+		}
+		// The department rate over the 12 months up to m.
+		tc := chart{Type: "line", Unit: "%", Series: []chartSeries{{Name: p.T("churn.dept_rate")}}}
+		for i := 11; i >= 0; i-- {
+			mm := m - csperf.Month(i)
+			tc.Labels = append(tc.Labels, mm.String())
+			tc.Links = append(tc.Links, "/churn?month="+mm.String())
+			var v *float64
+			if i == 0 {
+				if rep.Department.Rate != nil {
+					v = percentValue(*rep.Department.Rate)
+				}
+			} else if rr, err := s.churnReport(r, mm, ""); err == nil && rr.Department.Rate != nil {
+				v = percentValue(*rr.Department.Rate)
+			}
+			tc.Series[0].Data = append(tc.Series[0].Data, v)
+		}
+		d.TrendChart = toJSON(tc)
+	}
+	closed, err := s.cfg.Churn.ClosedChurnMonths(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if i := slices.IndexFunc(closed, func(c churn.MonthState) bool { return c.Month == m }); i >= 0 {
+		d.Closed = &closed[i]
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "churn", p)
+}
+
+// churnExport writes month m's churned customers (within the caller's
+// scope) as CSV or XLSX, audited like every export.
+func (s *Server) churnExport(w http.ResponseWriter, r *http.Request) {
+	u := userOf(r)
+	if ok, wait := s.exportLimit.allow(u.ID); !ok {
+		s.tooMany(w, r, wait)
+		return
+	}
+	q := r.URL.Query()
+	m, err := s.churnMonth(q.Get("month"), "month")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	format := q.Get("format")
+	if format != importer.ExportXLSX && format != importer.ExportJSON {
+		format = importer.ExportCSV
+	}
+	rep, err := s.churnReport(r, m, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	detail, _ := json.Marshal(map[string]any{"format": format, "rows": len(rep.ChurnedCustomers), "month": m.String()})
+	if err := s.cfg.Audit.Audit(r.Context(), "export", "churn/"+m.String()+"/churned", "", string(detail)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", exportTypes[format])
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="churned-%s.%s"`, m, format))
+	ew, err := importer.NewWriter(format, w, []string{"customer_id", "last_visit", "last_visit_id", "advisor_id", "group_id"})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, c := range rep.ChurnedCustomers {
+		if err := ew.Write([]string{c.CustomerID, c.LastVisit.String(), c.LastVisitID, c.AdvisorID, c.GroupID}); err != nil {
+			return
+		}
+	}
+	ew.Close()
+}
+
+func (s *Server) churnClosePage(w http.ResponseWriter, r *http.Request) {
+	m, err := csperf.ParseMonth(r.PathValue("month"))
+	if err == nil {
+		_, err = s.cfg.Churn.CloseChurnMonth(r.Context(), m)
+	}
+	if err != nil && csperf.ErrorCode(err) != csperf.ECONFLICT {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/churn?month="+r.PathValue("month"), http.StatusSeeOther)
+}
+
+func (s *Server) churnReopenPage(w http.ResponseWriter, r *http.Request) {
+	m, err := csperf.ParseMonth(r.PathValue("month"))
+	if err == nil {
+		err = s.cfg.Churn.ReopenChurnMonth(r.Context(), m, r.FormValue("reason"), userOf(r).Role == csperf.RoleAdmin)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/churn?month="+r.PathValue("month"), http.StatusSeeOther)
+}

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"csperf"
+	"csperf/churn"
+)
+
+// tile is one count on the dashboard: records of a kind this month against
+// last month, within the user's scope.
+type tile struct {
+	Kind       *csperf.Kind
+	Label      string
+	This, Last int
+	Change     string // "+12%", "−3%", or "" without last month
+	Up         bool
+	Href       string
+}
+
+type dashData struct {
+	Month      string
+	Tiles      []tile
+	ChurnMonth string
+	ChurnRate  string
+	ChurnChart string // JSON for static/app.js
+	VisitChart string
+	HasChurn   bool
+}
+
+// chart is what static/app.js turns into an ECharts option.
+type chart struct {
+	Type   string        `json:"type"` // bar or line
+	Labels []string      `json:"labels"`
+	Series []chartSeries `json:"series"`
+	Unit   string        `json:"unit,omitempty"`
+	Links  []string      `json:"links,omitempty"` // where clicking a bar or point goes
+}
+
+type chartSeries struct {
+	Name string     `json:"name"`
+	Data []*float64 `json:"data"`
+	Line *float64   `json:"line,omitempty"` // a benchmark drawn across
+}
+
+// dashCache keeps each scope's dashboard counts for a minute: they are a
+// few dozen counting queries, and a dashboard is opened often.
+type dashCache struct {
+	mu sync.Mutex
+	m  map[string]dashEntry
+}
+
+type dashEntry struct {
+	at    time.Time
+	tiles []tile
+	trend []int
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	u := userOf(r)
+	p := s.newPage(r, msg(s.lang(r), "nav.dashboard"), nil)
+	now := s.cfg.Now().In(s.cfg.Loc)
+	month := csperf.DateOf(now).Month()
+	d := &dashData{Month: month.String()}
+	tiles, trend, err := s.dashCounts(r.Context(), u, month)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, t := range tiles {
+		t.Label = p.KindLabel(t.Kind)
+		d.Tiles = append(d.Tiles, t)
+	}
+	vc := chart{Type: "line", Series: []chartSeries{{Name: p.T("dash.visits")}}}
+	for i, n := range trend {
+		m := month - csperf.Month(len(trend)-1-i)
+		vc.Labels = append(vc.Labels, m.String())
+		f := float64(n)
+		vc.Series[0].Data = append(vc.Series[0].Data, &f)
+		vc.Links = append(vc.Links, "/r/visits?from="+m.First().String()+"&to="+m.Last().String())
+	}
+	d.VisitChart = toJSON(vc)
+	cm := month - 1
+	if rep, err := s.churnReport(r, cm, ""); err == nil {
+		d.HasChurn, d.ChurnMonth = true, cm.String()
+		d.ChurnRate = "—"
+		if rep.Department.Rate != nil {
+			d.ChurnRate = *rep.Department.Rate
+		}
+		d.ChurnChart = toJSON(groupChart(p, rep))
+	} else if code := csperf.ErrorCode(err); code == csperf.EINTERNAL {
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "dashboard", p)
+}
+
+// groupChart is the bars of the groups' churn rates with the department
+// average across.
+func groupChart(p *page, rep *churn.Report) chart {
+	c := chart{Type: "bar", Unit: "%", Series: []chartSeries{{Name: p.T("churn.group_rate")}}}
+	if rep.Average != nil {
+		c.Series[0].Line = percentValue(rep.Average.Rate)
+	}
+	for _, g := range rep.Groups {
+		c.Labels = append(c.Labels, g.GroupID)
+		var v *float64
+		if g.Rate != nil {
+			v = percentValue(*g.Rate)
+		}
+		c.Series[0].Data = append(c.Series[0].Data, v)
+		c.Links = append(c.Links, "/churn?month="+rep.Month.String()+"#group-"+g.GroupID)
+	}
+	return c
+}
+
+// percentValue reads "12.34%" for a chart; charts only draw, they never
+// compare, so a float is fine here.
+func percentValue(s string) *float64 {
+	s = strings.TrimSuffix(s, "%")
+	var f float64
+	if err := json.Unmarshal([]byte(s), &f); err != nil {
+		return nil
+	}
+	return &f
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// dashCounts counts, within u's scope, each event kind's records of this
+// month and last month, and the visits of each of the last 12 months.
+func (s *Server) dashCounts(ctx context.Context, u *csperf.User, month csperf.Month) ([]tile, []int, error) {
+	key := u.Role + "|" + u.EmployeeID + "|" + strings.Join(u.GroupIDs, ",") + "|" + month.String()
+	s.dash.mu.Lock()
+	if s.dash.m == nil {
+		s.dash.m = map[string]dashEntry{}
+	}
+	e, ok := s.dash.m[key]
+	s.dash.mu.Unlock()
+	if ok && s.cfg.Now().Sub(e.at) < time.Minute && s.cfg.Now().After(e.at) {
+		return e.tiles, e.trend, nil
+	}
+	count := func(k *csperf.Kind, m csperf.Month) (int, error) {
+		from, to := m.First(), m.Last()
+		_, n, err := s.cfg.Records.ListRecords(ctx, k, csperf.RecordFilter{From: &from, To: &to, Field: datingField(k), Limit: 1, Scope: scope(u, k)})
+		return n, err
+	}
+	var tiles []tile
+	for _, k := range csperf.Kinds {
+		if slices.Contains(orgKinds, k.Name) || slices.Contains(referenceKinds, k.Name) || datingField(k) == "" || k.Name == "kpi_facts" {
+			continue
+		}
+		t := tile{Kind: k, Href: "/r/" + k.Name + "?from=" + month.First().String() + "&to=" + month.Last().String()}
+		var err error
+		if t.This, err = count(k, month); err != nil {
+			return nil, nil, err
+		}
+		if t.Last, err = count(k, month-1); err != nil {
+			return nil, nil, err
+		}
+		if t.Last > 0 {
+			pct := (t.This - t.Last) * 100 / t.Last
+			t.Up = pct >= 0
+			if pct >= 0 {
+				t.Change = "+" + itoa(pct) + "%"
+			} else {
+				t.Change = "−" + itoa(-pct) + "%"
+			}
+		}
+		tiles = append(tiles, t)
+	}
+	visits := csperf.KindByName("visits")
+	trend := make([]int, 12)
+	for i := range trend {
+		n, err := count(visits, month-csperf.Month(11-i))
+		if err != nil {
+			return nil, nil, err
+		}
+		trend[i] = n
+	}
+	s.dash.mu.Lock()
+	s.dash.m[key] = dashEntry{at: s.cfg.Now(), tiles: tiles, trend: trend}
+	s.dash.mu.Unlock()
+	return tiles, trend, nil
+}

@@ -1,0 +1,70 @@
+// csperf pages: charts, print buttons, confirmations, the form token for
+// htmx requests, and upload progress. No inline script anywhere: the
+// Content-Security-Policy allows only files from this site.
+(function () {
+  "use strict";
+
+  function chartOption(c) {
+    var pct = c.unit === "%";
+    return {
+      animation: false,
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : (pct ? v + "%" : v); } },
+      grid: { left: 56, right: 24, top: 28, bottom: 48 },
+      xAxis: { type: "category", data: c.labels || [], axisLabel: { hideOverlap: true } },
+      yAxis: { type: "value", axisLabel: { formatter: pct ? "{value}%" : "{value}" } },
+      series: (c.series || []).map(function (s) {
+        var out = { name: s.name, type: c.type, data: s.data, smooth: c.type === "line", connectNulls: false,
+          itemStyle: { color: c.type === "bar" ? "#2f6fb3" : "#c0392b" } };
+        if (s.line != null) {
+          out.markLine = { symbol: "none", silent: true, lineStyle: { color: "#888", type: "dashed" },
+            label: { formatter: s.line + (pct ? "%" : "") }, data: [{ yAxis: s.line }] };
+        }
+        return out;
+      })
+    };
+  }
+
+  function initCharts(root) {
+    if (typeof echarts === "undefined") { return; }
+    (root || document).querySelectorAll(".chart[data-chart]").forEach(function (el) {
+      if (el.dataset.ready) { return; }
+      var c;
+      try { c = JSON.parse(el.dataset.chart); } catch (e) { return; }
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(chartOption(c));
+      if (c.links) {
+        chart.on("click", function (p) {
+          var href = c.links[p.dataIndex];
+          if (href) { window.location.href = href; }
+        });
+      }
+      el.dataset.ready = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+      window.addEventListener("beforeprint", function () { chart.resize(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initCharts(document);
+    document.addEventListener("click", function (e) {
+      var b = e.target.closest(".print-button");
+      if (b) { window.print(); }
+    });
+    document.addEventListener("submit", function (e) {
+      var f = e.target;
+      if (f.dataset.confirm && !window.confirm(f.dataset.confirm)) {
+        e.preventDefault();
+        return;
+      }
+      if (f.classList.contains("upload-form")) {
+        var p = f.querySelector(".upload-progress");
+        if (p) { p.hidden = false; p.removeAttribute("value"); }
+      }
+    });
+    document.body.addEventListener("htmx:configRequest", function (e) {
+      var t = document.body.dataset.csrf;
+      if (t) { e.detail.headers["X-CSRF-Token"] = t; }
+    });
+    document.body.addEventListener("htmx:afterSwap", function (e) { initCharts(e.detail.target); });
+  });
+})();
