@@ -55,7 +55,9 @@ func scopeChurn(rep *churn.Report, u *csperf.User) *churn.Report {
 	}
 	out := *rep
 	own := func(emp string) bool { return u.EmployeeID != "" && emp == u.EmployeeID }
-	group := func(g string) bool { return u.Role == csperf.RoleSupervisor && g != "" && slices.Contains(u.GroupIDs, g) }
+	group := func(g string) bool {
+		return u.Role == csperf.RoleSupervisor && g != "" && slices.Contains(u.GroupIDs, g)
+	}
 	out.Groups = filter(rep.Groups, func(g churn.GroupRow) bool { return group(g.GroupID) })
 	out.Advisors = filter(rep.Advisors, func(a churn.AdvisorRow) bool { return own(a.EmployeeID) || group(a.GroupID) })
 	out.Specialists = filter(rep.Specialists, func(sp churn.SpecialistRow) bool { return own(sp.EmployeeID) })

@@ -98,7 +98,7 @@ func openAPI(cookie string) obj {
 		}
 		paths["/api/v1/export/"+k.Name] = obj{"get": obj{"tags": tag, "summary": "Export " + k.LabelEn + " (filters as the list; masked unless unmask=1; audited)", "operationId": "export_" + k.Name,
 			"parameters": append([]obj{{"name": "format", "in": "query", "schema": obj{"type": "string", "enum": []string{"csv", "xlsx", "json"}, "default": "csv"}}}, params[:len(params)-len(k.Fields)]...),
-			"responses": std(obj{"200": obj{"description": "the file", "content": obj{"text/csv": obj{}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": obj{}, "application/json": obj{}}}})}}
+			"responses":  std(obj{"200": obj{"description": "the file", "content": obj{"text/csv": obj{}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": obj{}, "application/json": obj{}}}})}}
 		paths["/api/v1/import/"+k.Name] = obj{"post": obj{"tags": tag, "summary": "Import a CSV or XLSX file of " + k.LabelEn + ", all rows or none", "operationId": "import_" + k.Name,
 			"parameters": []obj{{"name": "name", "in": "query", "description": "the file's name, for a raw body", "schema": obj{"type": "string"}},
 				{"name": "update", "in": "query", "description": "1: rows whose id exists with other values update it", "schema": obj{"type": "string"}}},

@@ -30,8 +30,8 @@ func parsePages() (map[string]*template.Template, error) {
 			continue
 		}
 		t, err := template.New(base).Funcs(template.FuncMap{
-			"join":  strings.Join,
-			"add":   func(a, b int) int { return a + b },
+			"join": strings.Join,
+			"add":  func(a, b int) int { return a + b },
 			"rate": func(r *string) string {
 				if r == nil {
 					return "—"

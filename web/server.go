@@ -240,7 +240,9 @@ func (s *Server) route(pattern string, p policy, h http.HandlerFunc, opts ...rou
 	})
 }
 
-func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions }
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
 
 // passwordExempt lists the pages a user whose password expired may still
 // open: the change form, sign-out and the language switch.
@@ -326,12 +328,12 @@ func statusOf(err error) int {
 
 // apiError is the JSON body of every API error.
 type apiError struct {
-	Code    string             `json:"code"`
-	Field   string             `json:"field,omitempty"`
-	Message string             `json:"message"`
-	Rows    []csperf.RowError  `json:"rows,omitempty"`
-	Total   int                `json:"total,omitempty"`
-	Lines   []string           `json:"lines,omitempty"`
+	Code    string            `json:"code"`
+	Field   string            `json:"field,omitempty"`
+	Message string            `json:"message"`
+	Rows    []csperf.RowError `json:"rows,omitempty"`
+	Total   int               `json:"total,omitempty"`
+	Lines   []string          `json:"lines,omitempty"`
 }
 
 // fail answers err: JSON on the API, an error page elsewhere. Internal
