@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -278,9 +279,9 @@ func (e *env) signIn(username, password string) (*browser, resp) {
 	return b, r
 }
 
-// token reads the form token from the dashboard.
+// token reads the form token from a page every user may open.
 func (b *browser) token() string {
-	r := b.get("/")
+	r := b.get("/password")
 	i := bytes.Index(r.body, []byte(`data-csrf="`))
 	if i < 0 {
 		b.e.t.Fatalf("no form token on the dashboard (%d): %.300s", r.StatusCode, r.body)
@@ -295,4 +296,19 @@ func (b *browser) get(path string) resp {
 
 func (b *browser) post(path string, form url.Values, hdr ...string) resp {
 	return b.e.postForm(path, "", form, append([]string{"Cookie", "__Host-csperf=" + b.cookie}, hdr...)...)
+}
+
+// multipartFile is a form with one file and the form token.
+func multipartFile(t *testing.T, name, content, csrf string) (io.Reader, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", csrf)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(fw, content)
+	mw.Close()
+	return &buf, mw.FormDataContentType()
 }
