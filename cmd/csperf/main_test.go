@@ -19,8 +19,8 @@ func run(t *testing.T, env map[string]string, args ...string) (string, string, i
 	var out, errb bytes.Buffer
 	m := NewMain(&out, &errb, func(k string) string { return env[k] })
 	m.Stdin = strings.NewReader("")
-	err := m.Run(context.Background(), args)
-	return out.String(), errb.String(), m.exitCode(err)
+	code := m.exitCode(m.Run(context.Background(), args))
+	return out.String(), errb.String(), code
 }
 
 func write(t *testing.T, dir, name, content string) string {
