@@ -3,10 +3,12 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"csperf"
 	"csperf/churn"
@@ -40,11 +42,41 @@ func (s *Server) churnReport(r *http.Request, m csperf.Month, threshold string) 
 		}
 		rules.Threshold = n
 	}
+	key := fmt.Sprintf("%s|%+v", m, rules)
+	s.churnMu.Lock()
+	c, ok := s.churnCache[key]
+	s.churnMu.Unlock()
+	now := s.cfg.Now()
+	if ok && now.Sub(c.at) < churnCacheFor && !now.Before(c.at) {
+		return scopeChurn(c.rep, userOf(r)), nil
+	}
 	rep, err := s.cfg.Churn.ChurnReport(r.Context(), m, rules)
 	if err != nil {
 		return nil, err
 	}
+	s.churnMu.Lock()
+	if s.churnCache == nil || len(s.churnCache) > 256 {
+		s.churnCache = map[string]churnEntry{}
+	}
+	s.churnCache[key] = churnEntry{at: now, rep: rep}
+	s.churnMu.Unlock()
 	return scopeChurn(rep, userOf(r)), nil
+}
+
+// churnCacheFor is how long a computed report is reused: the dashboard and
+// the churn page's 12-month trend ask for the same months again and again.
+// Closing, reopening and changing the settings clear the cache.
+const churnCacheFor = time.Minute
+
+type churnEntry struct {
+	at  time.Time
+	rep *churn.Report
+}
+
+func (s *Server) forgetChurn() {
+	s.churnMu.Lock()
+	s.churnCache = nil
+	s.churnMu.Unlock()
 }
 
 // scopeChurn keeps the rows of rep that u may see; the department figures
@@ -146,6 +178,7 @@ func (s *Server) apiSetChurnSettings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.forgetChurn()
 	s.writeJSON(w, http.StatusOK, c)
 }
 
@@ -156,6 +189,7 @@ func (s *Server) apiCloseChurn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st, err := s.cfg.Churn.CloseChurnMonth(r.Context(), m)
+	s.forgetChurn()
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -176,7 +210,9 @@ func (s *Server) apiReopenChurn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, csperf.FieldErrorf("reason", "the body must be {\"reason\": \"…\"}"))
 		return
 	}
-	if err := s.cfg.Churn.ReopenChurnMonth(r.Context(), m, body.Reason, userOf(r).Role == csperf.RoleAdmin); err != nil {
+	err = s.cfg.Churn.ReopenChurnMonth(r.Context(), m, body.Reason, userOf(r).Role == csperf.RoleAdmin)
+	s.forgetChurn()
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -139,6 +139,7 @@ func (s *Server) churnClosePage(w http.ResponseWriter, r *http.Request) {
 	m, err := csperf.ParseMonth(r.PathValue("month"))
 	if err == nil {
 		_, err = s.cfg.Churn.CloseChurnMonth(r.Context(), m)
+		s.forgetChurn()
 	}
 	if err != nil && csperf.ErrorCode(err) != csperf.ECONFLICT {
 		s.fail(w, r, err)
@@ -151,6 +152,7 @@ func (s *Server) churnReopenPage(w http.ResponseWriter, r *http.Request) {
 	m, err := csperf.ParseMonth(r.PathValue("month"))
 	if err == nil {
 		err = s.cfg.Churn.ReopenChurnMonth(r.Context(), m, r.FormValue("reason"), userOf(r).Role == csperf.RoleAdmin)
+		s.forgetChurn()
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -87,6 +87,9 @@ type Server struct {
 	policies map[string]policy
 	dash     dashCache
 
+	churnMu    sync.Mutex
+	churnCache map[string]churnEntry
+
 	dummyOnce sync.Once
 	dummyHash string
 

@@ -9,11 +9,11 @@
     return {
       animation: false,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : (pct ? v + "%" : v); } },
-      grid: { left: 56, right: 24, top: 28, bottom: 48 },
+      grid: { left: 56, right: 56, top: 28, bottom: 48 },
       xAxis: { type: "category", data: c.labels || [], axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", axisLabel: { formatter: pct ? "{value}%" : "{value}" } },
       series: (c.series || []).map(function (s) {
-        var out = { name: s.name, type: c.type, data: s.data, smooth: c.type === "line", connectNulls: false,
+        var out = { name: s.name, type: c.type, data: s.data, smooth: false, connectNulls: false,
           itemStyle: { color: c.type === "bar" ? "#2f6fb3" : "#c0392b" } };
         if (s.line != null) {
           out.markLine = { symbol: "none", silent: true, lineStyle: { color: "#888", type: "dashed" },
