@@ -160,24 +160,18 @@ func starMiddle(rs []rune, head, tail int) string {
 }
 
 // countryPrefixLen returns how many leading runes of rs are a +86 or 0086
-// country prefix (with any spaces around it), which masking keeps.
+// country prefix (after any leading spaces), which masking keeps.
 func countryPrefixLen(rs []rune) int {
 	i := 0
 	for i < len(rs) && isSpaceRune(rs[i]) {
 		i++
 	}
-	var prefix []rune
-	switch {
-	case hasRunePrefix(rs[i:], "+86"):
-		prefix = []rune("+86")
-	case hasRunePrefix(rs[i:], "＋86"):
-		prefix = []rune("＋86")
-	case hasRunePrefix(rs[i:], "0086"):
-		prefix = []rune("0086")
-	default:
-		return 0
+	for _, p := range []string{"+86", "＋86", "0086"} {
+		if hasRunePrefix(rs[i:], p) {
+			return i + utf8.RuneCountInString(p)
+		}
 	}
-	return i + len(prefix)
+	return 0
 }
 
 func hasRunePrefix(rs []rune, p string) bool {

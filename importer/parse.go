@@ -121,6 +121,11 @@ func parseString(f *csperf.Field, s string) (any, error) {
 	case csperf.PIIPhone:
 		return csperf.NormalizePhone(s)
 	case csperf.PIIIDNumber:
+		if strings.ContainsAny(s, "Ee") && strings.Contains(s, ".") {
+			// Excel turns an 18-digit number into 1.10101E+17 and keeps
+			// only 15 digits: the number cannot be recovered from the file.
+			return nil, errors.New("the ID number was stored as a number and lost its last digits; format the column as text in Excel and enter it again")
+		}
 		return csperf.NormalizeIDNumber(s)
 	case csperf.PIIEmail:
 		return checkEmail(s)
@@ -147,12 +152,18 @@ func checkEmail(s string) (string, error) {
 	return local + "@" + strings.ToLower(domain), nil
 }
 
-func parseInt(f *csperf.Field, s string) (any, error) {
+// wholeNumber returns s without a fraction of zeros: 12.0 is a whole
+// number as a spreadsheet may store it.
+func wholeNumber(s string) string {
 	t := excelNumber(s)
-	if whole, frac, ok := strings.Cut(t, "."); ok && strings.Trim(frac, "0") == "" {
-		t = whole // 12.0: a whole number as a spreadsheet stores it
+	if whole, frac, ok := strings.Cut(t, "."); ok && whole != "" && allDigits(frac) && strings.Trim(frac, "0") == "" {
+		return whole
 	}
-	n, err := strconv.ParseInt(t, 10, 64)
+	return t
+}
+
+func parseInt(f *csperf.Field, s string) (any, error) {
+	n, err := strconv.ParseInt(wholeNumber(s), 10, 64)
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a whole number", s)
 	}
@@ -171,6 +182,13 @@ func parseEnum(f *csperf.Field, s string) (any, error) {
 	for a, c := range f.EnumAliases {
 		if strings.EqualFold(s, a) {
 			return c, nil
+		}
+	}
+	if w := wholeNumber(s); w != s {
+		for _, c := range f.Enum {
+			if w == c {
+				return c, nil // a numeric code stored as 5.0
+			}
 		}
 	}
 	want := strings.Join(f.Enum, ", ")

@@ -176,6 +176,17 @@ func fieldIndex(name string) int {
 	panic(name)
 }
 
+func TestParseValueSpreadsheetNumbers(t *testing.T) {
+	score := &csperf.Field{Name: "overall", Type: csperf.TEnum, Enum: []string{"1", "2", "3", "4", "5"}}
+	if v, err := ParseValue(score, "5.0", nil); err != nil || v != "5" {
+		t.Errorf("enum 5.0: %v %v", v, err)
+	}
+	id := testKind.Field("id_number")
+	if _, err := ParseValue(id, "1.10105194912310E+17", nil); err == nil || !strings.Contains(err.Error(), "format the column as text") {
+		t.Errorf("ID in scientific notation: %v", err)
+	}
+}
+
 func TestParseValue(t *testing.T) {
 	f := testKind.Field("score")
 	for in, want := range map[string]any{"12": int64(12), "12.0": int64(12), "+7": int64(7), "0": int64(0)} {

@@ -248,8 +248,8 @@ func (r *Reader) Map(k *csperf.Kind) (*Mapping, error) {
 // A row that cannot be used — ragged, a cell too long, a quote out of place
 // — comes back as a csperf.RowError, and the next call goes on with the
 // following row, so that one import reports every bad row. A problem after
-// which the file cannot be read on (a row over MaxLineBytes, an I/O error)
-// also comes back as a csperf.RowError, after which Next returns io.EOF and
+// which the file cannot be read on (a line too long to hold, a damaged
+// workbook, an I/O error) also comes back as a csperf.RowError, after which Next returns io.EOF and
 // Err returns it.
 //
 // Blank rows (every cell empty or spaces) are skipped: spreadsheets leave
