@@ -408,3 +408,38 @@ func (db *DB) PeriodChurn(ctx context.Context, from, to csperf.Month, n int) (ch
 	}
 	return p, nil
 }
+
+// visitFrozen refuses the deletion of a visit that a closed churn month
+// was computed from: one dated in the months from that month's base month
+// to the month itself, since it decided who churned and the rates.
+func (db *DB) visitFrozen(ctx context.Context, tx *sql.Tx, visit csperf.Record) error {
+	d, ok := visit["visit_date"].(csperf.Date)
+	if !ok {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT month, report_json FROM churn_closed`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var month, js string
+		if err := rows.Scan(&month, &js); err != nil {
+			return err
+		}
+		var rep struct {
+			BaseMonth csperf.Month `json:"base_month"`
+		}
+		m, err := csperf.ParseMonth(month)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(js), &rep); err != nil {
+			return err
+		}
+		if rep.BaseMonth.First() <= d && d <= m.Last() {
+			return csperf.Errorf(csperf.ECONFLICT, "visit %v cannot be deleted: the closed churn assessment of %s depends on it (reopen the month first)", visit["visit_id"], m)
+		}
+	}
+	return rows.Err()
+}

@@ -100,6 +100,9 @@ func TestChurnCloseFreezes(t *testing.T) {
 			t.Fatal(err)
 		}
 		before, _ := db.ChurnReport(ctx, m, churn.DefaultSettings())
+		if err := db.DeleteRecord(ctx, csperf.KindByName("visits"), []string{"V1"}); csperf.ErrorCode(err) != csperf.ECONFLICT {
+			t.Fatalf("deleting a visit of a closed month: %v", err)
+		}
 		// A visit in September that would un-churn C1 arrives later.
 		mustImport(t, db, "visits", csperf.Record{"visit_id": "V2", "customer_id": "C1", "advisor_id": "A1", "visit_date": d("2015-09-03")})
 		after, _ := db.ChurnReport(ctx, m, churn.DefaultSettings())

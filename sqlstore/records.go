@@ -382,6 +382,11 @@ func (db *DB) DeleteRecord(ctx context.Context, k *csperf.Kind, key []string) er
 				}
 			}
 		}
+		if k.Name == "visits" {
+			if err := db.visitFrozen(ctx, tx, old); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM `+k.Table+` WHERE `+keyWhere(k)), args...); err != nil {
 			return db.d.mapErr(err)
 		}
