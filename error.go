@@ -51,6 +51,10 @@ func ErrorCode(err error) string {
 	if errors.As(err, &e) {
 		return e.Code
 	}
+	var ie *ImportError
+	if errors.As(err, &ie) {
+		return EINVALID
+	}
 	return EINTERNAL
 }
 
@@ -63,6 +67,10 @@ func ErrorMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Error()
+	}
+	var ie *ImportError
+	if errors.As(err, &ie) {
+		return ie.Error()
 	}
 	return "internal error"
 }

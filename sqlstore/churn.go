@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"csperf"
 	"csperf/churn"
@@ -442,4 +443,70 @@ func (db *DB) visitFrozen(ctx context.Context, tx *sql.Tx, visit csperf.Record) 
 		}
 	}
 	return rows.Err()
+}
+
+// ReasonCount is how many churned customers of a month gave one reason.
+type ReasonCount struct {
+	Reason    string   `json:"reason"`
+	Customers int      `json:"customers"`
+	IDs       []string `json:"customer_ids"`
+}
+
+// ChurnReasons summarises, for the service manager, why the customers
+// churned in month m left: the churn_reason recorded on each customer's
+// latest return visit made after their last visit ("not yet asked" when
+// none says), and the reasons contracts expiring in m were not renewed.
+func (db *DB) ChurnReasons(ctx context.Context, m csperf.Month, n int) (churnReasons, nonRenewal []ReasonCount, err error) {
+	in, err := db.churnMonth(ctx, m, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	by := map[string][]string{}
+	for _, c := range in.Churned {
+		var reason sql.NullString
+		err := db.r.QueryRowContext(ctx, db.q(`SELECT churn_reason FROM return_visits WHERE customer_id = ? AND done_date > ? AND churn_reason IS NOT NULL
+			ORDER BY done_date DESC, return_visit_id DESC LIMIT 1`), c.CustomerID, db.d.arg(c.LastVisit)).Scan(&reason)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, err
+		}
+		r := reason.String
+		if r == "" {
+			r = "not yet asked"
+		}
+		by[r] = append(by[r], c.CustomerID)
+	}
+	churnReasons = reasonCounts(by)
+	by = map[string][]string{}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT customer_id, COALESCE(termination_reason, '') FROM contracts
+		WHERE expiry_date >= ? AND expiry_date <= ? AND NOT COALESCE(renewed, FALSE)`), db.d.arg(m.First()), db.d.arg(m.Last()))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, r string
+		if err := rows.Scan(&c, &r); err != nil {
+			return nil, nil, err
+		}
+		if r == "" {
+			r = "not recorded"
+		}
+		by[r] = append(by[r], c)
+	}
+	return churnReasons, reasonCounts(by), rows.Err()
+}
+
+func reasonCounts(by map[string][]string) []ReasonCount {
+	out := make([]ReasonCount, 0, len(by))
+	for r, ids := range by {
+		slices.Sort(ids)
+		out = append(out, ReasonCount{Reason: r, Customers: len(ids), IDs: ids})
+	}
+	slices.SortFunc(out, func(a, b ReasonCount) int {
+		if a.Customers != b.Customers {
+			return b.Customers - a.Customers
+		}
+		return strings.Compare(a.Reason, b.Reason)
+	})
+	return out
 }

@@ -124,6 +124,11 @@ func TestChurnCloseFreezes(t *testing.T) {
 			t.Fatalf("reopened month: %+v", now.Department)
 		}
 		_ = st
+		mustImport(t, db, "return_visits", csperf.Record{"return_visit_id": "R1", "customer_id": "C1", "specialist_id": "A1", "done_date": d("2015-10-02"), "churn_reason": "搬家"})
+		reasons, _, err := db.ChurnReasons(ctx, csperf.MakeMonth(2015, 8), 8)
+		if err != nil || len(reasons) != 0 {
+			t.Fatalf("reasons of a month without churn: %v %v", reasons, err)
+		}
 		if n, err := db.VerifyAudit(ctx); err != nil || n < 2 {
 			t.Fatalf("audit %d %v", n, err)
 		}

@@ -19,13 +19,16 @@ func (m *Main) runChurn(ctx context.Context, args []string) error {
 			return m.runChurnClose(ctx, args[0], args[1:])
 		case "period":
 			return m.runPeriodChurn(ctx, args[1:])
+		case "reasons":
+			return m.runChurnReasons(ctx, args[1:])
 		}
-		return csperf.Errorf(csperf.EINVALID, "unknown churn command %q (settings, close, reopen, closed, period)", args[0])
+		return csperf.Errorf(csperf.EINVALID, "unknown churn command %q (settings, close, reopen, closed, period, reasons)", args[0])
 	}
 	fs, dsn := m.flags("churn", `churn --month YYYY-MM | --from YYYY-MM --to YYYY-MM [--threshold N] [--format table|csv|json|xlsx] [-o FILE]
        churn settings [--threshold N] [--group-amount Y] [--specialist-amount Y] [--manager-amount Y] [--average department|group_mean] [--trial 2015-08..2015-12]
        churn close --month YYYY-MM | churn reopen --month YYYY-MM --reason TEXT | churn closed
        churn period --from YYYY-MM --to YYYY-MM [--threshold N]   plain period churn (lost ÷ customers at start)
+       churn reasons --month YYYY-MM   why the month's churned customers left, and why contracts were not renewed
 
 The monthly churn-rate assessment of seed 001: customers churned in month M are those
 whose last visit on or before the end of M fell in month M−N (N = threshold, default 8).
@@ -319,4 +322,42 @@ func (m *Main) runPeriodChurn(ctx context.Context, args []string) error {
 	return writeTables(m.Stdout, *format, []table{{Title: "period churn (customers lost ÷ customers at the start)",
 		Header: []string{"from", "to", "threshold_months", "customers_at_start", "lost", "rate"},
 		Rows:   [][]string{{p.From.String(), p.To.String(), strconv.Itoa(p.Threshold), i64(p.AtStart), i64(p.Lost), orDash(p.Rate)}}}})
+}
+
+func (m *Main) runChurnReasons(ctx context.Context, args []string) error {
+	fs, dsn := m.flags("churn reasons", "churn reasons --month YYYY-MM [--format table|csv|json|xlsx]")
+	month := fs.String("month", "", "assessment month YYYY-MM")
+	format := fs.String("format", "table", "table, csv, json or xlsx")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	mm, err := csperf.ParseMonth(*month)
+	if err != nil {
+		return csperf.FieldErrorf("month", "%v", err)
+	}
+	db, err := m.open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cfg, err := db.ChurnSettings(ctx)
+	if err != nil {
+		return err
+	}
+	churned, nonRenewal, err := db.ChurnReasons(ctx, mm, cfg.Threshold)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeJSON(m.Stdout, map[string]any{"month": mm, "churn_reasons": churned, "non_renewal_reasons": nonRenewal})
+	}
+	t1 := table{Title: "reasons for churn " + mm.String() + " (流失原因)", Header: []string{"reason", "customers", "customer_ids"}}
+	for _, r := range churned {
+		t1.Rows = append(t1.Rows, []string{r.Reason, strconv.Itoa(r.Customers), truncate(strings.Join(r.IDs, " "), 80)})
+	}
+	t2 := table{Title: "reasons for non-renewal " + mm.String() + " (终止原因)", Header: []string{"reason", "customers", "customer_ids"}}
+	for _, r := range nonRenewal {
+		t2.Rows = append(t2.Rows, []string{r.Reason, strconv.Itoa(r.Customers), truncate(strings.Join(r.IDs, " "), 80)})
+	}
+	return writeTables(m.Stdout, *format, []table{t1, t2})
 }

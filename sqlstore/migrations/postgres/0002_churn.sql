@@ -12,15 +12,3 @@ CREATE TABLE churn_closed (
     closed_at TIMESTAMPTZ NOT NULL,
     closed_by TEXT NOT NULL
 );
-
--- Reasons for churn recorded after the return visit (流失原因), one per
--- customer and churn month.
-CREATE TABLE churn_reasons (
-    month TEXT NOT NULL,
-    customer_id TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    note TEXT,
-    recorded_at TIMESTAMPTZ NOT NULL,
-    recorded_by TEXT NOT NULL,
-    PRIMARY KEY (month, customer_id)
-);
