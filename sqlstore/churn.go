@@ -510,3 +510,15 @@ func reasonCounts(by map[string][]string) []ReasonCount {
 	})
 	return out
 }
+
+// PlainChurnCount counts the customers whose last visit on or before end
+// fell between first and last, the way a user would in plain SQL with a
+// window over every visit. It is here only to measure csperf's derived
+// data against (csperf bench churn); reports never use it.
+func (db *DB) PlainChurnCount(ctx context.Context, first, last, end csperf.Date) (int64, error) {
+	var n int64
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM (
+		SELECT customer_id, visit_date, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY visit_date DESC, `+db.d.binary("visit_id")+` DESC) AS rn
+		FROM visits WHERE visit_date <= ?) v WHERE v.rn = 1 AND v.visit_date >= ? AND v.visit_date <= ?`), db.d.arg(end), db.d.arg(first), db.d.arg(last)).Scan(&n)
+	return n, err
+}
