@@ -282,6 +282,10 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 		upd.PasswordHash = &h
 	}
+	if r.FormValue("totp_reset") == "1" && target.TOTPSecret != "" {
+		none := ""
+		upd.TOTPSecret = &none
+	}
 	if id == userOf(r).ID && ((upd.Role != nil && *upd.Role != csperf.RoleAdmin) || (upd.Disabled != nil && *upd.Disabled)) {
 		s.showUsers(w, r, http.StatusBadRequest, msg(s.lang(r), "users.self"), "")
 		return
@@ -294,7 +298,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 		s.showUsers(w, r, http.StatusBadRequest, csperf.ErrorMessage(err), "")
 		return
 	}
-	if id != userOf(r).ID && (upd.Role != nil || upd.GroupIDs != nil || upd.Disabled != nil || upd.PasswordHash != nil) {
+	if id != userOf(r).ID && (upd.Role != nil || upd.GroupIDs != nil || upd.Disabled != nil || upd.PasswordHash != nil || upd.TOTPSecret != nil) {
 		if err := s.cfg.Sessions.DeleteUserSessions(ctx, id); err != nil {
 			s.fail(w, r, err)
 			return

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"csperf"
 	"csperf/auth"
 	"csperf/sqlstore"
@@ -223,6 +225,83 @@ func TestSecurityHeaders(t *testing.T) {
 			if strings.Contains(body, "<script>") || strings.Contains(body, " onclick=") || strings.Contains(body, "javascript:") || strings.Contains(body, " style=") {
 				t.Errorf("%s has inline script or style", p)
 			}
+		}
+	})
+}
+
+func TestTwoFactor(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		b, _ := e.signIn("manager", testPassword)
+		page := b.get("/account/totp").String()
+		i := strings.Index(page, `id="totp-secret">`)
+		if i < 0 || !strings.Contains(page, `src="data:image/png;base64,`) {
+			t.Fatalf("enrolment page: %.2000s", page)
+		}
+		secret := page[i+len(`id="totp-secret">`):]
+		secret = secret[:strings.Index(secret, "<")]
+		if r := b.post("/account/totp", url.Values{"csrf": {b.csrf}, "action": {"enable"}, "secret": {secret}, "code": {"000000"}}); r.StatusCode != http.StatusBadRequest {
+			t.Errorf("wrong enrolment code: %d", r.StatusCode)
+		}
+		code, _ := totp.GenerateCode(secret, e.now)
+		if r := b.post("/account/totp", url.Values{"csrf": {b.csrf}, "action": {"enable"}, "secret": {secret}, "code": {code}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("enrol: %d %s", r.StatusCode, r)
+		}
+		// Signing in now takes two steps; the half-signed session can do
+		// nothing else.
+		b, r := e.signIn("manager", testPassword)
+		if r.Header.Get("Location") != "/login/totp" {
+			t.Fatalf("after the password: %s", r.Header.Get("Location"))
+		}
+		if r := b.get("/r/visits"); r.Header.Get("Location") != "/login/totp" {
+			t.Errorf("pending session opened a page: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		if r := b.e.req("GET", "/api/v1/me", "", nil, "Cookie", "__Host-csperf="+b.cookie); r.StatusCode != http.StatusUnauthorized {
+			t.Errorf("pending session used the API: %d", r.StatusCode)
+		}
+		tp := b.get("/login/totp").String()
+		j := strings.Index(tp, `name="csrf" value="`)
+		csrf := tp[j+len(`name="csrf" value="`):]
+		csrf = csrf[:strings.Index(csrf, `"`)]
+		if r := b.post("/login/totp", url.Values{"csrf": {csrf}, "code": {"123456"}}); r.StatusCode != http.StatusUnauthorized {
+			t.Errorf("wrong code: %d", r.StatusCode)
+		}
+		e.now = e.now.Add(30 * time.Second)
+		code, _ = totp.GenerateCode(secret, e.now)
+		if r := b.post("/login/totp", url.Values{"csrf": {csrf}, "code": {code}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
+			t.Fatalf("right code: %d %s", r.StatusCode, r)
+		}
+		if r := b.get("/r/visits"); r.StatusCode != 200 {
+			t.Errorf("after the code: %d", r.StatusCode)
+		}
+		// Required for hr when the setting says so.
+		if err := db.SetSetting(ctx, SettingTOTPRequired, "1"); err != nil {
+			t.Fatal(err)
+		}
+		h, _ := e.signIn("hr", testPassword)
+		if r := h.get("/audit"); r.Header.Get("Location") != "/account/totp" {
+			t.Errorf("hr without a second factor: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		if r := h.get("/account/totp"); r.StatusCode != 200 {
+			t.Errorf("enrolment page: %d", r.StatusCode)
+		}
+		a, _ := e.signIn("agent", testPassword)
+		if r := a.get("/r/visits"); r.StatusCode != 200 {
+			t.Errorf("agent is not required: %d", r.StatusCode)
+		}
+		// An admin can reset a user's second factor.
+		ad, _ := e.signIn("admin", testPassword)
+		_ = ad
+		if err := db.SetSetting(ctx, SettingTOTPRequired, "0"); err != nil {
+			t.Fatal(err)
+		}
+		ad, _ = e.signIn("admin", testPassword)
+		if r := ad.post("/users/manager", url.Values{"csrf": {ad.csrf}, "totp_reset": {"1"}}); r.StatusCode != http.StatusSeeOther {
+			t.Errorf("reset: %d %s", r.StatusCode, r)
+		}
+		if u, _ := db.UserByID(ctx, "manager"); u.TOTPSecret != "" {
+			t.Error("second factor not reset")
 		}
 	})
 }

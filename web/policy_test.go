@@ -24,7 +24,7 @@ func TestEveryRouteHasPolicy(t *testing.T) {
 			if rt.Policy == "" || p == nil || (!p.public && len(p.roles) == 0) {
 				t.Errorf("%s %s has no policy", rt.Method, rt.Path)
 			}
-			if p != nil && p.public && !slices.Contains([]string{"/static/", "/healthz", "/login", "/api/v1/openapi.json"}, rt.Path) {
+			if p != nil && p.public && !slices.Contains([]string{"/static/", "/healthz", "/login", "/login/totp", "/api/v1/openapi.json"}, rt.Path) {
 				t.Errorf("%s %s is public", rt.Method, rt.Path)
 			}
 			key := rt.Method + " " + rt.Path
@@ -89,6 +89,10 @@ func mayWrite(role, kind, owner string) bool {
 // roleRoutes are the routes that serve no record kind: who may call them.
 var roleRoutes = map[string][]string{
 	"POST /logout":                      csperf.Roles,
+	"GET /account/totp":                 csperf.Roles,
+	"POST /account/totp":                csperf.Roles,
+	"GET /login/totp":                   nil,
+	"POST /login/totp":                  nil,
 	"GET /password":                     csperf.Roles,
 	"POST /password":                    csperf.Roles,
 	"POST /lang":                        csperf.Roles,

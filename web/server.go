@@ -221,6 +221,14 @@ func (s *Server) route(pattern string, p policy, h http.HandlerFunc, opts ...rou
 			}
 			return
 		}
+		if ri.sess != nil && ri.user.TOTPSecret == "" && !totpExempt(path) && s.totpRequired(r.Context(), ri.user) {
+			if api {
+				s.fail(w, r, csperf.Errorf(csperf.EFORBIDDEN, "your role must sign in with two factors; set it up at /account/totp"))
+			} else {
+				http.Redirect(w, r, "/account/totp", http.StatusSeeOther)
+			}
+			return
+		}
 		if !p.allows(ri.user.Role) {
 			s.fail(w, r.WithContext(withReq(r.Context(), ri)), csperf.Errorf(csperf.EFORBIDDEN, "your role (%s) may not do this", ri.user.Role))
 			return
@@ -252,6 +260,10 @@ func safeMethod(m string) bool {
 func passwordExempt(path string) bool {
 	return path == "/password" || path == "/logout" || path == "/lang" || path == "/api/v1/me"
 }
+
+// totpExempt lists the pages a user who must set up two-factor sign-in
+// may open before doing so.
+func totpExempt(path string) bool { return path == "/account/totp" || passwordExempt(path) }
 
 // safeNext keeps a post-sign-in redirect on this site.
 func safeNext(uri string) string {

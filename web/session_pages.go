@@ -23,6 +23,10 @@ func (s *Server) registerPages() {
 	})
 	s.route("GET /login", policyPublic, s.loginPage)
 	s.route("POST /login", policyPublic, s.loginSubmit)
+	s.route("GET /login/totp", policyPublic, s.totpLoginPage)
+	s.route("POST /login/totp", policyPublic, s.totpLoginSubmit)
+	s.route("GET /account/totp", policySignedIn, s.accountTOTP)
+	s.route("POST /account/totp", policySignedIn, s.accountTOTPSubmit)
 	s.route("POST /logout", policySignedIn, s.logout)
 	s.route("GET /password", policySignedIn, s.passwordPage)
 	s.route("POST /password", policySignedIn, s.passwordSubmit)
@@ -89,8 +93,12 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.startSession(r.Context(), w, r, u, false); err != nil {
+	if err := s.startSession(r.Context(), w, r, u, u.TOTPSecret != ""); err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if u.TOTPSecret != "" {
+		http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
 		return
 	}
 	next := safeNext(r.FormValue("next"))
