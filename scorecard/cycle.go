@@ -245,6 +245,28 @@ func (c *Computation) Result(employeeID string) (*Result, bool) {
 	return &c.Results[i], true
 }
 
+// MarshalCanonical returns v's canonical JSON: fixed field order, map keys
+// sorted, no HTML escaping, no trailing newline.
+func MarshalCanonical(v any) ([]byte, error) { return marshal(v) }
+
+// ParseComputation reads a computation back from its canonical JSON.
+func ParseComputation(b []byte) (*Computation, error) {
+	var c Computation
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// ParseResult reads a result back from its JSON.
+func ParseResult(b []byte) (*Result, error) {
+	var r Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
 func marshal(v any) ([]byte, error) {
 	var buf jsonBuffer
 	enc := json.NewEncoder(&buf)
