@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"csperf"
 )
@@ -66,7 +67,7 @@ func datingField(k *csperf.Kind) string {
 // the kind's dating field), q searches text, sort names a field ("-" for
 // descending), offset and limit page. Filtering by personal data needs the
 // unmask permission, so that a masked list cannot be used to test numbers.
-func listFilter(k *csperf.Kind, q url.Values, u *csperf.User) (csperf.RecordFilter, error) {
+func listFilter(k *csperf.Kind, q url.Values, u *csperf.User, loc *time.Location) (csperf.RecordFilter, error) {
 	f := csperf.RecordFilter{Where: map[string]string{}, Search: q.Get("q"), Sort: q.Get("sort")}
 	for name, vals := range q {
 		if reserved[name] || len(vals) == 0 || vals[0] == "" {
@@ -79,11 +80,9 @@ func listFilter(k *csperf.Kind, q url.Values, u *csperf.User) (csperf.RecordFilt
 		if fl.PII != csperf.PIINone && !canUnmask(u) {
 			return f, csperf.FieldErrorf(name, "filtering by personal data needs the unmask permission")
 		}
-		v := vals[0]
-		if fl.Type == csperf.TEnum {
-			if c, ok := fl.EnumAliases[v]; ok {
-				v = c
-			}
+		v, err := filterText(fl, vals[0], loc)
+		if err != nil {
+			return f, err
 		}
 		f.Where[name] = v
 	}
@@ -120,6 +119,23 @@ func listFilter(k *csperf.Kind, q url.Values, u *csperf.User) (csperf.RecordFilt
 	}
 	f.Scope = scope(u, k)
 	return f, nil
+}
+
+// filterText parses a filter value as the field's own input and returns
+// the text the store compares with: a date as YYYY-MM-DD, an instant in
+// UTC, money in fen, a boolean as 1 or 0, an enum's code for its label.
+func filterText(f *csperf.Field, s string, loc *time.Location) (string, error) {
+	v, err := parseText(f, s, loc)
+	if err != nil {
+		return "", err
+	}
+	switch x := v.(type) {
+	case time.Time:
+		return x.UTC().Format("2006-01-02T15:04:05Z"), nil
+	case csperf.Money:
+		return strconv.FormatInt(int64(x), 10), nil
+	}
+	return text(v, nil), nil
 }
 
 func intParam(q url.Values, name string, def int) (int, error) {
@@ -173,7 +189,7 @@ type listPage struct {
 func (s *Server) apiList(k *csperf.Kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u := userOf(r)
-		f, err := listFilter(k, r.URL.Query(), u)
+		f, err := listFilter(k, r.URL.Query(), u, s.cfg.Loc)
 		if err != nil {
 			s.fail(w, r, err)
 			return

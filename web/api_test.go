@@ -78,6 +78,18 @@ func TestRecordsAPI(t *testing.T) {
 		if page.Total != 1 || len(page.Items) != 1 || page.Limit != 10 {
 			t.Errorf("list = %+v", page)
 		}
+		for _, q := range []string{"/api/v1/complaints?opened_at=2016-01-10T09:30:00", "/api/v1/complaints?opened_at=2016-01-10T01:30:00Z",
+			"/api/v1/complaints?escalated=%E6%98%AF", "/api/v1/complaints?class=%E4%B8%80%E7%B1%BB", "/api/v1/visits?amount=123.45", "/api/v1/visits?visit_date=2016-01-10"} {
+			var pg struct{ Total int }
+			if r := e.get(q, "admin"); r.StatusCode != 200 {
+				t.Errorf("%s: %d %s", q, r.StatusCode, r)
+			} else if r.json(t, &pg); pg.Total != 1 {
+				t.Errorf("%s: %d records", q, pg.Total)
+			}
+		}
+		if r := e.get("/api/v1/visits?amount=12.345", "admin"); r.StatusCode != 400 || !strings.Contains(r.String(), `"field":"amount"`) {
+			t.Errorf("bad money filter: %d %s", r.StatusCode, r)
+		}
 		if r := e.get("/api/v1/complaints?colour=red", "admin"); r.StatusCode != 400 || !strings.Contains(r.String(), `"field":"colour"`) {
 			t.Errorf("unknown filter: %d %s", r.StatusCode, r)
 		}

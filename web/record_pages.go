@@ -84,7 +84,7 @@ func (s *Server) listPage(k *csperf.Kind) http.HandlerFunc {
 		}
 		d := &listData{Defaulted: defaulted, Kind: k, CanWrite: canWrite(u, k), CanImport: policyImport.allows(u.Role),
 			Query: q.Get("q"), DateFrom: q.Get("from"), DateTo: q.Get("to"), DateField: datingField(k)}
-		f, err := listFilter(k, q, u)
+		f, err := listFilter(k, q, u, s.cfg.Loc)
 		var recs []csperf.Record
 		if err == nil {
 			recs, d.Total, err = s.cfg.Records.ListRecords(r.Context(), k, f)

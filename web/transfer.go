@@ -46,7 +46,7 @@ func (s *Server) export(k *csperf.Kind) http.HandlerFunc {
 			return
 		}
 		q.Set("limit", "1")
-		f, err := listFilter(k, q, u)
+		f, err := listFilter(k, q, u, s.cfg.Loc)
 		if err != nil {
 			s.fail(w, r, err)
 			return
