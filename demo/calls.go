@@ -162,13 +162,15 @@ var qaComments = []string{"开场白规范，语速适中", "未按规范核实�
 	"通话中有较长静音，应使用保持功能", "对客户情绪安抚到位", "业务知识掌握扎实", "未主动提供后续跟进方式",
 	"记录填写完整", "解释收费标准不够清楚"}
 
-// genQA scores about one in ten answered inbound calls, a day or few after
-// the call, by the inspector who looks after the agent's team.
+// genQA scores a little more than one in ten answered inbound calls of
+// every agent, a day or few after the call, by the inspector who looks
+// after the agent's team.
 func (w *world) genQA(e *emitter) error {
 	o := w.org
 	r := newRNG(w.seed, tagQA, 0)
 	ids := yearSeq{prefix: "QA", width: seqWidth(20_000*w.scale, 5)}
 	callIDs := yearSeq{prefix: "T", width: w.callWidth()}
+	quota := make([]float64, len(o.emps))
 	var q queue[[]any]
 	flush := func(limit time.Time) bool {
 		return q.popUntil(limit.Unix(), func(row []any) bool {
@@ -183,9 +185,15 @@ func (w *world) genQA(e *emitter) error {
 		for i := range cs {
 			c := &cs[i]
 			id := callIDs.next(d)
-			if !c.in || !c.answered || !r.chance(0.108) {
+			if !c.in || !c.answered {
 				continue
 			}
+			// Each agent's calls are sampled at a steady rate, so that every
+			// agent reaches the 10% monitoring target each month.
+			if quota[c.agent] += 0.1 + 0.025*r.f(); quota[c.agent] < 1 {
+				continue
+			}
+			quota[c.agent]--
 			qa := o.qa[slices.Index(o.teams, c.team)%len(o.qa)]
 			day := d + csperf.Date(r.between(1, 4))
 			if wd := weekday(day); wd == 0 || wd == 6 {

@@ -142,6 +142,32 @@ func TestFigures(t *testing.T) {
 	in("effective outbound", pct(effective, outbound), 96, 100)
 	in("hold share", 100*float64(hold)/float64(hold+talk), 2, 10)
 	in("QA monitoring", pct(len(rec.rows["qa_evaluations"]), inbound), 9, 12)
+	// Every agent is monitored at 10% or more every month but the last.
+	type agentMonth struct {
+		agent any
+		m     csperf.Month
+	}
+	calls, monitored := map[agentMonth]int{}, map[agentMonth]int{}
+	callOf := map[any]agentMonth{}
+	for _, c := range rec.rows["calls"] {
+		if c[4] == "in" && c[1] != nil {
+			am := agentMonth{c[1], localDate(c[5].(time.Time)).Month()}
+			calls[am]++
+			callOf[c[0]] = am
+		}
+	}
+	for _, q := range rec.rows["qa_evaluations"] {
+		monitored[callOf[q[1]]]++
+	}
+	low := 0
+	for am, n := range calls {
+		if am.m < sum.End && n >= 100 && pct(monitored[am], n) < 9.5 {
+			low++
+		}
+	}
+	if low > 0 {
+		t.Errorf("%d agent-months monitored below 9.5%%", low)
+	}
 
 	// Complaints.
 	var class [3]int
@@ -297,4 +323,26 @@ func (discard) Import(ctx context.Context, k *csperf.Kind, src csperf.RowSource,
 		n++
 	}
 	return &csperf.ImportResult{Rows: n}, src.Err()
+}
+
+// TestWindows builds short and long windows and refuses bad options.
+func TestWindows(t *testing.T) {
+	for _, months := range []int{1, 3, 13, 60} {
+		rec := &recorder{rows: map[string][][]any{}}
+		sum, err := Build(context.Background(), rec, Options{Seed: 5, Scale: 0.01, Months: months, Now: time.Date(2031, 1, 1, 3, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatalf("%d months: %v", months, err)
+		}
+		if want := csperf.MakeMonth(2030, 12); sum.End != want || sum.End-sum.Start+1 != csperf.Month(months) {
+			t.Errorf("%d months: window %s…%s", months, sum.Start, sum.End)
+		}
+		if len(rec.rows["visits"]) == 0 || len(rec.rows["calls"]) == 0 {
+			t.Errorf("%d months: %d visits, %d calls", months, len(rec.rows["visits"]), len(rec.rows["calls"]))
+		}
+	}
+	for _, o := range []Options{{Scale: -1}, {Scale: 2000}, {Months: -2}, {Months: 500}} {
+		if _, err := Build(context.Background(), &recorder{rows: map[string][][]any{}}, o); err == nil {
+			t.Errorf("%+v: no error", o)
+		}
+	}
 }
