@@ -98,7 +98,7 @@ func (db *DB) afterImport(ctx context.Context, conn *sql.Conn, k *csperf.Kind) e
 			return fmt.Errorf("open memberships: %w", err)
 		}
 	}
-	return nil
+	return db.refreshRollups(ctx, conn, k)
 }
 
 // beforeUpdate notes what an update is about to overwrite that derived data

@@ -1,0 +1,105 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"csperf"
+	"csperf/kpi"
+)
+
+// eventReader streams the records of one kind as kpi.Events: every stored
+// field, plus the fields the kpi package expects the store to supply by a
+// join (kpi.EventField.Supplied).
+type eventReader struct {
+	db    *DB
+	kind  *csperf.Kind
+	sel   string
+	names []string
+	types []csperf.FieldType
+}
+
+// suppliedSQL are the joins behind the supplied fields, on table alias t.
+var suppliedSQL = map[string]string{
+	"calls.qa_scored":         "EXISTS (SELECT 1 FROM qa_evaluations q WHERE q.call_id = t.call_id)",
+	"return_visit_plans.done": "EXISTS (SELECT 1 FROM return_visits r WHERE r.plan_id = t.plan_id)",
+	"qa_evaluations.agent_id": "(SELECT c.agent_id FROM calls c WHERE c.call_id = t.call_id)",
+}
+
+func newEventReader(db *DB, kind string) *eventReader {
+	k := csperf.KindByName(kind)
+	rd := &eventReader{db: db, kind: k}
+	var cols []string
+	for _, f := range k.Fields {
+		cols = append(cols, "t."+f.Name)
+		rd.names = append(rd.names, f.Name)
+		rd.types = append(rd.types, f.Type)
+	}
+	for _, f := range kpi.EventFields(kind) {
+		if !f.Supplied {
+			continue
+		}
+		expr, ok := suppliedSQL[kind+"."+f.Name]
+		if !ok {
+			continue
+		}
+		cols = append(cols, expr)
+		rd.names = append(rd.names, f.Name)
+		rd.types = append(rd.types, f.Type)
+	}
+	rd.sel = strings.Join(cols, ", ")
+	return rd
+}
+
+// dayRange is the condition selecting events whose field falls on the
+// local days a..b: dates compare as they are, instants against local
+// midnights.
+func (rd *eventReader) dayRange(field string, a, b csperf.Date, loc *time.Location) (string, []any) {
+	f := rd.kind.Field(field)
+	if f != nil && f.Type == csperf.TTime {
+		return "t." + field + " >= ? AND t." + field + " < ?", []any{rd.db.d.arg(a.Time(loc)), rd.db.d.arg((b + 1).Time(loc))}
+	}
+	return "t." + field + " >= ? AND t." + field + " <= ?", []any{rd.db.d.arg(a), rd.db.d.arg(b)}
+}
+
+// each calls fn with every event matching where (on alias t). The event
+// map is reused between calls: fn must not keep it.
+func (rd *eventReader) each(ctx context.Context, q querier, where string, args []any, fn func(kpi.Event) error) error {
+	sqlText := "SELECT " + rd.sel + " FROM " + rd.kind.Table + " t"
+	if where != "" {
+		sqlText += " WHERE " + where
+	}
+	rows, err := q.QueryContext(ctx, rd.db.q(sqlText), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	raw := make([]any, len(rd.names))
+	dest := make([]any, len(raw))
+	for i := range raw {
+		dest[i] = &raw[i]
+	}
+	e := kpi.Event{}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		clear(e)
+		for i, v := range raw {
+			if v == nil {
+				continue
+			}
+			x, err := rd.db.d.scanValue(rd.types[i], v)
+			if err != nil {
+				return fmt.Errorf("%s.%s: %w", rd.kind.Name, rd.names[i], err)
+			}
+			e[rd.names[i]] = x
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,829 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"csperf"
+	"csperf/churn"
+	"csperf/kpi"
+)
+
+// Daily roll-ups (kpi_daily) hold, for every measure of every KPI whose
+// aggregation sums measures (ratio, mean, count per period), the per-day
+// sum of contributions and number of matching events by responsible
+// employee and by the event's own group. They are computed in Go from the
+// events streamed out of SQL with the kpi package's own building blocks
+// (DatingDate, Attribute, Match, Contribution), so that a figure summed
+// from them is the figure kpi.Evaluate gives over the same events.
+//
+// They are kept up to date as data changes:
+//   - an import recomputes the days its rows date to (refreshRollups,
+//     called by afterImport), and the days of the events whose supplied
+//     fields it feeds (a QA evaluation's call, a return visit's plan);
+//   - an update or a delete, by any path, leaves the old days in
+//     kpi_dirty_days through triggers (migration 0003); a change of group
+//     history leaves the employee in kpi_dirty_employees. Both are drained
+//     by the next import or before the next read (flushRollups);
+//   - a measure that is new (a custom KPI), or was built under other
+//     settings (time zone, KPI parameters, churn threshold), is rebuilt
+//     whole before it is read.
+
+// SettingKPIParams is the key of the KPI parameters (JSON, see
+// KPIParams); the time zone is SettingTimeZone and the churn threshold
+// the churn settings'.
+const SettingKPIParams = "kpi.params"
+
+// kpiParamsJSON is the stored form of kpi.Params (zero fields take the
+// defaults).
+type kpiParamsJSON struct {
+	ServiceLevelSeconds   int64    `json:"service_level_seconds,omitempty"`
+	ClassLimitHours       [3]int64 `json:"class_limit_hours,omitzero"`
+	ResolutionHours       int64    `json:"resolution_hours,omitempty"`
+	PrecontactDays        int64    `json:"precontact_days,omitempty"`
+	FollowUpDays          [2]int64 `json:"follow_up_days,omitzero"`
+	QuoteDeviationPercent int64    `json:"quote_deviation_percent,omitempty"`
+}
+
+// settingQ reads a setting through q (inside a transaction when q is one).
+func settingQ(ctx context.Context, db *DB, q querier, key string) (string, bool, error) {
+	var v string
+	err := q.QueryRowContext(ctx, db.q(`SELECT value FROM settings WHERE key = ?`), key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("setting %s: %w", key, err)
+	}
+	return v, true, nil
+}
+
+// kpiParams returns the organisation's KPI parameters: the time zone, the
+// stored kpi.params and the churn threshold.
+func (db *DB) kpiParams(ctx context.Context, q querier) (kpi.Params, error) {
+	p := kpi.Params{Location: db.Loc}
+	if v, ok, err := settingQ(ctx, db, q, SettingKPIParams); err != nil {
+		return p, err
+	} else if ok {
+		var j kpiParamsJSON
+		if err := json.Unmarshal([]byte(v), &j); err != nil {
+			return p, fmt.Errorf("stored %s: %w", SettingKPIParams, err)
+		}
+		p.ServiceLevelSeconds, p.ClassLimitHours, p.ResolutionHours = j.ServiceLevelSeconds, j.ClassLimitHours, j.ResolutionHours
+		p.PrecontactDays, p.FollowUpDays, p.QuoteDeviationPercent = j.PrecontactDays, j.FollowUpDays, j.QuoteDeviationPercent
+	}
+	cfg := churn.DefaultConfig()
+	if v, ok, err := settingQ(ctx, db, q, SettingChurn); err != nil {
+		return p, err
+	} else if ok {
+		if err := json.Unmarshal([]byte(v), &cfg); err != nil {
+			return p, fmt.Errorf("stored churn settings: %w", err)
+		}
+	}
+	p.ChurnMonths = cfg.Threshold
+	return p, nil
+}
+
+// KPIParams returns the parameters derived KPI fields depend on (service
+// level threshold, complaint class limits, …), the time zone and the churn
+// threshold; zero fields are the defaults of kpi.DefaultParams.
+func (db *DB) KPIParams(ctx context.Context) (kpi.Params, error) { return db.kpiParams(ctx, db.r) }
+
+// SetKPIParams stores the KPI parameters (audited as a setting change).
+// Roll-ups built under other parameters are rebuilt before their next read.
+// Location and ChurnMonths are not stored here: they are the time-zone and
+// churn settings.
+func (db *DB) SetKPIParams(ctx context.Context, p kpi.Params) error {
+	for _, n := range []int64{p.ServiceLevelSeconds, p.ResolutionHours, p.PrecontactDays, p.QuoteDeviationPercent,
+		p.ClassLimitHours[0], p.ClassLimitHours[1], p.ClassLimitHours[2], p.FollowUpDays[0], p.FollowUpDays[1]} {
+		if n < 0 {
+			return csperf.FieldErrorf("params", "KPI parameters cannot be negative")
+		}
+	}
+	if p.FollowUpDays[1] < p.FollowUpDays[0] {
+		return csperf.FieldErrorf("follow_up_days", "the window ends before it starts")
+	}
+	b, _ := json.Marshal(kpiParamsJSON{p.ServiceLevelSeconds, p.ClassLimitHours, p.ResolutionHours, p.PrecontactDays, p.FollowUpDays, p.QuoteDeviationPercent})
+	return db.SetSetting(ctx, SettingKPIParams, string(b))
+}
+
+// fingerprint identifies the settings roll-ups are built under.
+func fingerprint(p kpi.Params) string {
+	d := kpi.Params{Location: p.Location, ServiceLevelSeconds: p.ServiceLevelSeconds, ClassLimitHours: p.ClassLimitHours,
+		ResolutionHours: p.ResolutionHours, PrecontactDays: p.PrecontactDays, FollowUpDays: p.FollowUpDays,
+		QuoteDeviationPercent: p.QuoteDeviationPercent}
+	loc := "UTC"
+	if p.Location != nil {
+		loc = p.Location.String()
+	}
+	full := kpi.DefaultParams()
+	full.Location = nil
+	if d.ServiceLevelSeconds != 0 {
+		full.ServiceLevelSeconds = d.ServiceLevelSeconds
+	}
+	for i, h := range d.ClassLimitHours {
+		if h != 0 {
+			full.ClassLimitHours[i] = h
+		}
+	}
+	if d.ResolutionHours != 0 {
+		full.ResolutionHours = d.ResolutionHours
+	}
+	if d.PrecontactDays != 0 {
+		full.PrecontactDays = d.PrecontactDays
+	}
+	if d.FollowUpDays != [2]int64{} {
+		full.FollowUpDays = d.FollowUpDays
+	}
+	if d.QuoteDeviationPercent != 0 {
+		full.QuoteDeviationPercent = d.QuoteDeviationPercent
+	}
+	b, _ := json.Marshal(struct {
+		Loc    string
+		Params kpi.Params
+	}{loc, full})
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:8])
+}
+
+// rolledUp reports whether def's value is summed from daily roll-ups.
+func rolledUp(def kpi.Definition) bool {
+	switch def.Aggregation {
+	case kpi.Ratio, kpi.Mean, kpi.CountPerPeriod:
+		return true
+	}
+	return false
+}
+
+// canonical fills a measure's defaults so that equal measures get one id.
+func canonical(m kpi.Measure) kpi.Measure {
+	if m.DateField == "" {
+		m.DateField = kpi.DefaultDateField(m.Kind)
+	}
+	if m.Agg == "" {
+		m.Agg = kpi.AggCount
+	}
+	if len(m.Filter) == 0 {
+		m.Filter = nil
+	}
+	return m
+}
+
+// measureID is the roll-up key of a measure: a hash of its canonical JSON.
+func measureID(m kpi.Measure) string {
+	b, _ := json.Marshal(canonical(m))
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:8])
+}
+
+// defMeasures returns the measures of a rolled-up definition.
+func defMeasures(def kpi.Definition) []kpi.Measure {
+	if !rolledUp(def) {
+		return nil
+	}
+	return append([]kpi.Measure{def.Numerator}, def.Denominator...)
+}
+
+// activeMeasures returns the distinct measures of the rolled-up KPIs, by id.
+func activeMeasures(defs []kpi.Definition) map[string]kpi.Measure {
+	out := map[string]kpi.Measure{}
+	for _, d := range defs {
+		for _, m := range defMeasures(d) {
+			out[measureID(m)] = canonical(m)
+		}
+	}
+	return out
+}
+
+// eventKindsWithDates are the kinds roll-ups read, with their date and
+// time fields (the triggers of migration 0003 cover the same).
+func kindDateFields(kind string) []csperf.Field {
+	k := csperf.KindByName(kind)
+	if k == nil {
+		return nil
+	}
+	var out []csperf.Field
+	for _, f := range k.Fields {
+		if f.Type == csperf.TDate || f.Type == csperf.TTime {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// refreshRollups is the import hook: it marks dirty the days the imported
+// rows (table imp) date to under every measure of kind k — and the days of
+// the events whose supplied fields they feed — then brings every roll-up
+// up to date inside the import's transaction.
+func (db *DB) refreshRollups(ctx context.Context, conn *sql.Conn, k *csperf.Kind) error {
+	defs, err := db.definitions(ctx, conn)
+	if err != nil {
+		return err
+	}
+	fields := map[string]bool{}
+	for _, m := range activeMeasures(defs) {
+		if m.Kind == k.Name {
+			fields[m.DateField] = true
+		}
+	}
+	for _, f := range kindDateFields(k.Name) {
+		if !fields[f.Name] {
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO kpi_dirty_days (kind, day) SELECT DISTINCT ?, `+db.d.utcDay("i."+f.Name, f.Type)+`
+			FROM imp i WHERE i.`+f.Name+` IS NOT NULL`+db.d.onConflictIgnore()), k.Name); err != nil {
+			return fmt.Errorf("kpi roll-ups: mark %s days: %w", k.Name, err)
+		}
+	}
+	// Supplied fields: a new QA evaluation makes its call qa_scored, a new
+	// return visit makes its plan done. (Updates and deletes are marked by
+	// the triggers.)
+	var dep string
+	switch k.Name {
+	case kpi.KindQAEvaluations:
+		dep = `INSERT INTO kpi_dirty_days (kind, day) SELECT DISTINCT 'calls', ` + db.d.utcDay("c.queued_at", csperf.TTime) + `
+			FROM calls c WHERE c.call_id IN (SELECT i.call_id FROM imp i)`
+	case kpi.KindReturnVisits:
+		dep = `INSERT INTO kpi_dirty_days (kind, day) SELECT DISTINCT 'return_visit_plans', p.planned_date
+			FROM return_visit_plans p WHERE p.plan_id IN (SELECT i.plan_id FROM imp i)`
+	}
+	if dep != "" {
+		if _, err := conn.ExecContext(ctx, dep+db.d.onConflictIgnore()); err != nil {
+			return fmt.Errorf("kpi roll-ups: mark dependent days: %w", err)
+		}
+	}
+	return db.flushRollups(ctx, conn, defs, false)
+}
+
+// flushRollups brings kpi_daily up to date inside the caller's write
+// transaction: it builds the measures that are missing or stale, moves the
+// roll-ups of employees whose group history changed, and recomputes the
+// dirty days. With rebuild, every measure is rebuilt.
+func (db *DB) flushRollups(ctx context.Context, conn querier, defs []kpi.Definition, rebuild bool) error {
+	if err := db.d.lockRollups(ctx, conn); err != nil {
+		return fmt.Errorf("kpi roll-ups: lock: %w", err)
+	}
+	p, err := db.kpiParams(ctx, conn)
+	if err != nil {
+		return err
+	}
+	org, err := loadOrg(ctx, db, conn)
+	if err != nil {
+		return err
+	}
+	fp := fingerprint(p)
+	active := activeMeasures(defs)
+	built, err := db.registeredMeasures(ctx, conn)
+	if err != nil {
+		return err
+	}
+	r := &rollup{db: db, q: conn, org: org, p: p}
+	// Measures no KPI uses any more.
+	for id := range built {
+		if _, ok := active[id]; !ok || rebuild {
+			if err := r.drop(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
+	// Missing or stale measures: build whole, by kind and date field.
+	fresh := map[string]bool{} // "kind.field" groups built whole now
+	todo := map[[2]string][]string{}
+	for id, m := range active {
+		if b, ok := built[id]; ok && b == fp && !rebuild {
+			continue
+		}
+		todo[[2]string{m.Kind, m.DateField}] = append(todo[[2]string{m.Kind, m.DateField}], id)
+	}
+	for _, g := range sortedGroups(todo) {
+		ids := todo[g]
+		sort.Strings(ids)
+		ms := make([]kpi.Measure, len(ids))
+		for i, id := range ids {
+			ms[i] = active[id]
+		}
+		if err := r.buildWhole(ctx, g[0], g[1], ids, ms); err != nil {
+			return err
+		}
+		for i, id := range ids {
+			spec, _ := json.Marshal(ms[i])
+			if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO kpi_measures (measure_id, kind, date_field, spec, fingerprint, built_at) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (measure_id) DO UPDATE SET fingerprint = excluded.fingerprint, built_at = excluded.built_at`),
+				id, g[0], g[1], string(spec), fp, db.d.arg(db.Now())); err != nil {
+				return fmt.Errorf("kpi roll-ups: register measure: %w", err)
+			}
+		}
+		if len(ids) == countGroup(active, g) {
+			fresh[g[0]+"."+g[1]] = true
+		}
+	}
+	if err := r.moveEmployees(ctx); err != nil {
+		return err
+	}
+	return r.drainDays(ctx, active, fresh)
+}
+
+func sortedGroups(m map[[2]string][]string) [][2]string {
+	out := make([][2]string, 0, len(m))
+	for g := range m {
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b [2]string) int { return strings.Compare(a[0]+"."+a[1], b[0]+"."+b[1]) })
+	return out
+}
+
+func countGroup(active map[string]kpi.Measure, g [2]string) int {
+	n := 0
+	for _, m := range active {
+		if m.Kind == g[0] && m.DateField == g[1] {
+			n++
+		}
+	}
+	return n
+}
+
+// registeredMeasures returns the built measures and their fingerprints.
+func (db *DB) registeredMeasures(ctx context.Context, q querier) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT measure_id, fingerprint FROM kpi_measures`)
+	if err != nil {
+		return nil, fmt.Errorf("kpi measures: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, fp string
+		if err := rows.Scan(&id, &fp); err != nil {
+			return nil, err
+		}
+		out[id] = fp
+	}
+	return out, rows.Err()
+}
+
+// rollupsStale reports whether a read must flush first: dirty days or
+// employees, or an active measure missing or built under other settings.
+func (db *DB) rollupsStale(ctx context.Context, defs []kpi.Definition, p kpi.Params) (bool, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM kpi_dirty_days LIMIT 1) a) + (SELECT COUNT(*) FROM (SELECT 1 FROM kpi_dirty_employees LIMIT 1) b)`).Scan(&n); err != nil {
+		return false, fmt.Errorf("kpi roll-ups: %w", err)
+	}
+	if n > 0 {
+		return true, nil
+	}
+	built, err := db.registeredMeasures(ctx, db.r)
+	if err != nil {
+		return false, err
+	}
+	fp := fingerprint(p)
+	active := activeMeasures(defs)
+	for id := range active {
+		if built[id] != fp {
+			return true, nil
+		}
+	}
+	for id := range built {
+		if _, ok := active[id]; !ok {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// writeRollups runs fn in a write transaction of its own.
+func (db *DB) writeRollups(ctx context.Context, fn func(conn *sql.Conn) error) error {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := db.d.begin(ctx, conn); err != nil {
+		return err
+	}
+	if err := fn(conn); err != nil {
+		conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("commit: %w", db.d.mapErr(err))
+	}
+	return nil
+}
+
+// FlushKPIRollups brings the daily roll-ups up to date now: the days left
+// dirty by updates and deletes made outside an import (DeleteRecord, a
+// direct SQL change), new custom KPIs, changed settings. Reads do it
+// themselves when needed; this is for callers that want the cost now
+// (after a batch of deletes, in a scheduler).
+func (db *DB) FlushKPIRollups(ctx context.Context) error {
+	return db.writeRollups(ctx, func(conn *sql.Conn) error {
+		defs, err := db.definitions(ctx, conn)
+		if err != nil {
+			return err
+		}
+		return db.flushRollups(ctx, conn, defs, false)
+	})
+}
+
+// RebuildKPIRollups recomputes every daily roll-up from the events.
+func (db *DB) RebuildKPIRollups(ctx context.Context) error {
+	return db.writeRollups(ctx, func(conn *sql.Conn) error {
+		defs, err := db.definitions(ctx, conn)
+		if err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, `DELETE FROM kpi_daily`); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, `DELETE FROM kpi_measures`); err != nil {
+			return err
+		}
+		return db.flushRollups(ctx, conn, defs, true)
+	})
+}
+
+// ensureRollups flushes before a read when the roll-ups are stale.
+func (db *DB) ensureRollups(ctx context.Context, defs []kpi.Definition, p kpi.Params) error {
+	stale, err := db.rollupsStale(ctx, defs, p)
+	if err != nil || !stale {
+		return err
+	}
+	return db.FlushKPIRollups(ctx)
+}
+
+// rollup carries one maintenance pass.
+type rollup struct {
+	db  *DB
+	q   querier
+	org *orgIndex
+	p   kpi.Params
+}
+
+func (r *rollup) drop(ctx context.Context, id string) error {
+	if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_daily WHERE measure_id = ?`), id); err != nil {
+		return fmt.Errorf("kpi roll-ups: drop measure: %w", err)
+	}
+	if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_measures WHERE measure_id = ?`), id); err != nil {
+		return fmt.Errorf("kpi roll-ups: drop measure: %w", err)
+	}
+	return nil
+}
+
+// buildWhole computes the measures ids (all of kind and dated by field)
+// over every day the kind has events.
+func (r *rollup) buildWhole(ctx context.Context, kind, field string, ids []string, ms []kpi.Measure) error {
+	k := csperf.KindByName(kind)
+	f := k.Field(field)
+	if f == nil {
+		return csperf.Errorf(csperf.EINTERNAL, "kpi roll-ups: %s has no field %s", kind, field)
+	}
+	if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_daily WHERE measure_id IN (`+placeholders(len(ids))+`)`), anys(ids)...); err != nil {
+		return fmt.Errorf("kpi roll-ups: clear: %w", err)
+	}
+	var lo, hi any
+	if err := r.q.QueryRowContext(ctx, `SELECT MIN(`+field+`), MAX(`+field+`) FROM `+k.Table).Scan(&lo, &hi); err != nil {
+		return fmt.Errorf("kpi roll-ups: range of %s.%s: %w", kind, field, err)
+	}
+	if lo == nil {
+		return nil
+	}
+	a, err := r.localDay(f.Type, lo)
+	if err != nil {
+		return err
+	}
+	b, err := r.localDay(f.Type, hi)
+	if err != nil {
+		return err
+	}
+	return r.recompute(ctx, kind, field, ids, ms, a, b, false)
+}
+
+// localDay is the organisation's calendar day of a stored date or time.
+func (r *rollup) localDay(t csperf.FieldType, v any) (csperf.Date, error) {
+	x, err := r.db.d.scanValue(t, v)
+	if err != nil {
+		return 0, err
+	}
+	switch y := x.(type) {
+	case csperf.Date:
+		return y, nil
+	case time.Time:
+		return csperf.DateOf(y.In(r.p.Location)), nil
+	}
+	return 0, fmt.Errorf("kpi roll-ups: %T is not a date", x)
+}
+
+// moveEmployees re-attributes the roll-ups of the employees whose group
+// history changed: the group of each row is the employee's group that day
+// (the membership with the latest start covering it), else the event's own.
+func (r *rollup) moveEmployees(ctx context.Context) error {
+	emps, err := scanStrings(r.q.QueryContext(ctx, `SELECT employee_id FROM kpi_dirty_employees`))
+	if err != nil {
+		return fmt.Errorf("kpi roll-ups: dirty employees: %w", err)
+	}
+	for len(emps) > 0 {
+		n := min(len(emps), 500)
+		batch := emps[:n]
+		emps = emps[n:]
+		if _, err := r.q.ExecContext(ctx, r.db.q(`UPDATE kpi_daily SET group_id = COALESCE((SELECT m.group_id FROM memberships m
+			WHERE m.employee_id = kpi_daily.employee_id AND m.from_date <= kpi_daily.day AND (m.to_date IS NULL OR m.to_date >= kpi_daily.day)
+			ORDER BY m.from_date DESC LIMIT 1), kpi_daily.src_group)
+			WHERE employee_id IN (`+placeholders(len(batch))+`)`), anys(batch)...); err != nil {
+			return fmt.Errorf("kpi roll-ups: re-attribute: %w", err)
+		}
+		if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_dirty_employees WHERE employee_id IN (`+placeholders(len(batch))+`)`), anys(batch)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// drainDays recomputes the dirty days of every kind and clears them. A
+// dirty day is a UTC day (or a date): the local days it may hold are that
+// day and its neighbours, all recomputed. Groups built whole in this pass
+// are skipped.
+func (r *rollup) drainDays(ctx context.Context, active map[string]kpi.Measure, fresh map[string]bool) error {
+	rows, err := r.q.QueryContext(ctx, `SELECT kind, day FROM kpi_dirty_days`)
+	if err != nil {
+		return fmt.Errorf("kpi roll-ups: dirty days: %w", err)
+	}
+	byKind := map[string][]csperf.Date{}
+	raw := map[string][]any{}
+	for rows.Next() {
+		var kind string
+		var v any
+		if err := rows.Scan(&kind, &v); err != nil {
+			rows.Close()
+			return err
+		}
+		var d csperf.Date
+		if err := d.Scan(v); err != nil {
+			rows.Close()
+			return err
+		}
+		byKind[kind] = append(byKind[kind], d)
+		raw[kind] = append(raw[kind], r.db.d.arg(d))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	kinds := make([]string, 0, len(byKind))
+	for k := range byKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, kind := range kinds {
+		groups := map[string][]string{}
+		for id, m := range active {
+			if m.Kind == kind && !fresh[m.Kind+"."+m.DateField] {
+				groups[m.DateField] = append(groups[m.DateField], id)
+			}
+		}
+		var days []csperf.Date
+		for _, d := range byKind[kind] {
+			days = append(days, d-1, d, d+1)
+		}
+		fields := make([]string, 0, len(groups))
+		for f := range groups {
+			fields = append(fields, f)
+		}
+		sort.Strings(fields)
+		for _, field := range fields {
+			ids := groups[field]
+			sort.Strings(ids)
+			ms := make([]kpi.Measure, len(ids))
+			for i, id := range ids {
+				ms[i] = active[id]
+			}
+			for _, rg := range dayRanges(days) {
+				if err := r.recompute(ctx, kind, field, ids, ms, rg[0], rg[1], true); err != nil {
+					return err
+				}
+			}
+		}
+		vals := raw[kind]
+		for len(vals) > 0 {
+			n := min(len(vals), 500)
+			args := append([]any{kind}, vals[:n]...)
+			if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_dirty_days WHERE kind = ? AND day IN (`+placeholders(n)+`)`), args...); err != nil {
+				return fmt.Errorf("kpi roll-ups: clear dirty days: %w", err)
+			}
+			vals = vals[n:]
+		}
+	}
+	return nil
+}
+
+// dayRanges merges days into sorted runs of consecutive days.
+func dayRanges(days []csperf.Date) [][2]csperf.Date {
+	if len(days) == 0 {
+		return nil
+	}
+	s := slices.Clone(days)
+	slices.Sort(s)
+	s = slices.Compact(s)
+	var out [][2]csperf.Date
+	start, prev := s[0], s[0]
+	for _, d := range s[1:] {
+		if d != prev+1 {
+			out = append(out, [2]csperf.Date{start, prev})
+			start = d
+		}
+		prev = d
+	}
+	return append(out, [2]csperf.Date{start, prev})
+}
+
+// chunkDays bounds how many days one pass holds in memory.
+const chunkDays = 31
+
+// rollKey is one row of kpi_daily before it is written.
+type rollKey struct {
+	m        int
+	day      csperf.Date
+	emp, src string
+}
+
+type rollVal struct {
+	group         string
+	value, events int64
+}
+
+// recompute replaces the roll-ups of measures ids (kind, dated by field)
+// on local days a..b: it streams the events dated then, evaluates them with
+// the kpi package and writes the sums. With clear, the days' old rows are
+// deleted first (a whole build has cleared them already).
+func (r *rollup) recompute(ctx context.Context, kind, field string, ids []string, ms []kpi.Measure, a, b csperf.Date, clear bool) error {
+	ev := newEvaluator(kind, ms, r.p)
+	rd := newEventReader(r.db, kind)
+	for lo := a; lo <= b; lo += chunkDays {
+		hi := min(lo+chunkDays-1, b)
+		if clear {
+			args := append(anys(ids), r.db.d.arg(lo), r.db.d.arg(hi))
+			if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_daily WHERE measure_id IN (`+placeholders(len(ids))+`) AND day >= ? AND day <= ?`), args...); err != nil {
+				return fmt.Errorf("kpi roll-ups: clear days: %w", err)
+			}
+		}
+		agg := map[rollKey]*rollVal{}
+		where, wargs := rd.dayRange(field, lo, hi, r.p.Location)
+		err := rd.each(ctx, r.q, where, wargs, func(e kpi.Event) error {
+			day, ok := kpi.DatingDate(ev.date, e, r.p.Location)
+			if !ok || day < lo || day > hi {
+				return nil
+			}
+			o := kpi.Attribute(kind, e, day, kpi.Attribution{})
+			ev.eval(e, func(i int, c int64) {
+				k := rollKey{i, day, o.Employee, o.Group}
+				v := agg[k]
+				if v == nil {
+					v = &rollVal{group: r.org.groupOf(o.Employee, o.Group, day)}
+					agg[k] = v
+				}
+				v.value += c
+				v.events++
+			})
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("kpi roll-ups: read %s: %w", kind, err)
+		}
+		if err := r.write(ctx, ids, agg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// write inserts roll-up rows in batches.
+func (r *rollup) write(ctx context.Context, ids []string, agg map[rollKey]*rollVal) error {
+	if len(agg) == 0 {
+		return nil
+	}
+	keys := make([]rollKey, 0, len(agg))
+	for k := range agg {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y rollKey) int {
+		if c := strings.Compare(ids[x.m], ids[y.m]); c != 0 {
+			return c
+		}
+		if x.day != y.day {
+			return int(x.day - y.day)
+		}
+		if c := strings.Compare(x.emp, y.emp); c != 0 {
+			return c
+		}
+		return strings.Compare(x.src, y.src)
+	})
+	const batch = 100
+	one := "(?, ?, ?, ?, ?, ?, ?)"
+	args := make([]any, 0, batch*7)
+	flush := func(n int) error {
+		if n == 0 {
+			return nil
+		}
+		_, err := r.q.ExecContext(ctx, r.db.q(`INSERT INTO kpi_daily (measure_id, day, employee_id, src_group, group_id, value, events) VALUES `+
+			strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")), args...)
+		args = args[:0]
+		if err != nil {
+			return fmt.Errorf("kpi roll-ups: write: %w", err)
+		}
+		return nil
+	}
+	n := 0
+	for _, k := range keys {
+		v := agg[k]
+		args = append(args, ids[k.m], r.db.d.arg(k.day), k.emp, k.src, v.group, v.value, v.events)
+		n++
+		if n == batch {
+			if err := flush(n); err != nil {
+				return err
+			}
+			n = 0
+		}
+	}
+	return flush(n)
+}
+
+// evaluator applies the measures of one kind and date field to events.
+// Conditions shared by several measures are evaluated once per event; each
+// is a one-condition kpi.Match, and a measure matches when all of its
+// conditions do and, for a sum, kpi.Match finds its value — which is what
+// kpi.Match over the whole measure computes.
+type evaluator struct {
+	date  kpi.Measure
+	conds []kpi.Measure
+	ms    []measureEval
+	p     kpi.Params
+	memo  []int8
+}
+
+type measureEval struct {
+	conds []int
+	sum   *kpi.Measure
+}
+
+func newEvaluator(kind string, ms []kpi.Measure, p kpi.Params) *evaluator {
+	ev := &evaluator{p: p}
+	if len(ms) > 0 {
+		ev.date = kpi.Measure{Kind: kind, DateField: ms[0].DateField}
+	}
+	index := map[kpi.Cond]int{}
+	for _, m := range ms {
+		var me measureEval
+		for _, c := range m.Filter {
+			i, ok := index[c]
+			if !ok {
+				i = len(ev.conds)
+				index[c] = i
+				ev.conds = append(ev.conds, kpi.Measure{Kind: kind, Filter: []kpi.Cond{c}, Agg: kpi.AggCount})
+			}
+			me.conds = append(me.conds, i)
+		}
+		if m.Agg == kpi.AggSum {
+			me.sum = &kpi.Measure{Kind: kind, DateField: m.DateField, Agg: kpi.AggSum, SumExpr: m.SumExpr}
+		}
+		ev.ms = append(ev.ms, me)
+	}
+	ev.memo = make([]int8, len(ev.conds))
+	return ev
+}
+
+// eval calls fn with the index and contribution of every measure e matches.
+func (ev *evaluator) eval(e kpi.Event, fn func(i int, contribution int64)) {
+	clear(ev.memo)
+	for i, me := range ev.ms {
+		ok := true
+		for _, c := range me.conds {
+			if ev.memo[c] == 0 {
+				ev.memo[c] = -1
+				if kpi.Match(ev.conds[c], e, ev.p) {
+					ev.memo[c] = 1
+				}
+			}
+			if ev.memo[c] < 0 {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		if me.sum == nil {
+			fn(i, 1)
+			continue
+		}
+		if kpi.Match(*me.sum, e, ev.p) {
+			fn(i, kpi.Contribution(*me.sum, e, ev.p))
+		}
+	}
+}

@@ -1,0 +1,403 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"csperf"
+	"csperf/kpi"
+)
+
+// The special aggregations look at histories, snapshots or imported facts
+// rather than sums of daily roll-ups; each has its own exact path here,
+// computing every period a KPIValues call needs in one pass over the data.
+// kpi.Evaluate is their definition.
+
+// periodFigures are figures by period and scope id.
+type periodFigures map[kpi.Period]map[string]figure
+
+// figuresFor returns def's figures for every period.
+func (c *calc) figuresFor(ctx context.Context, def kpi.Definition, periods []kpi.Period) (periodFigures, error) {
+	out := periodFigures{}
+	if rolledUp(def) {
+		for _, p := range periods {
+			f, err := c.figures(ctx, def, p)
+			if err != nil {
+				return nil, err
+			}
+			out[p] = f
+		}
+		return out, nil
+	}
+	var err error
+	switch def.Aggregation {
+	case kpi.Fact:
+		err = c.facts(ctx, def, periods, out)
+	case kpi.Snapshot:
+		err = c.snapshot(ctx, def, periods, out)
+	case kpi.RepeatCustomers:
+		err = c.repeat(ctx, def, periods, out)
+	case kpi.Churn, kpi.PeriodChurn:
+		err = c.churn(ctx, def, periods, out)
+	default:
+		err = csperf.Errorf(csperf.EINTERNAL, "kpi %s: aggregation %q has no store path", def.ID, def.Aggregation)
+	}
+	return out, err
+}
+
+// wanted reports whether scope id is one the call reports.
+func (c *calc) wanted(id string) bool {
+	if c.idset == nil {
+		c.idset = map[string]bool{}
+		for _, x := range c.ids {
+			c.idset[x] = true
+		}
+	}
+	return c.idset[id]
+}
+
+// sid is the scope id of the call's level an event of employee emp naming
+// group src on day d counts for; ok is false when it counts for none of
+// the ids reported.
+func (c *calc) sid(emp, src string, d csperf.Date) (string, bool) {
+	g := c.org.groupOf(emp, src, d)
+	id, ok := scopeID(kpi.Owner{Employee: emp, Group: g, Department: c.org.departmentOf(g)}, c.level)
+	return id, ok && c.wanted(id)
+}
+
+func (f periodFigures) add(p kpi.Period, id string, num, den int64) {
+	m := f[p]
+	if m == nil {
+		m = map[string]figure{}
+		f[p] = m
+	}
+	x := m[id]
+	x.num += num
+	x.den += den
+	m[id] = x
+}
+
+// noteAll gives every scope id of p a note instead of a figure.
+func (c *calc) noteAll(out periodFigures, p kpi.Period, note string) {
+	m := map[string]figure{}
+	for _, id := range c.ids {
+		m[id] = figure{note: note}
+	}
+	out[p] = m
+}
+
+// facts sums the imported kpi_facts of def for exactly the scope whose
+// period lies inside each period.
+func (c *calc) facts(ctx context.Context, def kpi.Definition, periods []kpi.Period, out periodFigures) error {
+	d := c.db.d
+	for _, p := range periods {
+		out[p] = map[string]figure{}
+		col, group := "scope_id", " GROUP BY scope_id"
+		if c.level == kpi.LevelOrg {
+			col, group = "''", ""
+		}
+		rows, err := c.db.r.QueryContext(ctx, c.db.q(`SELECT `+col+`, `+d.sumInt("numerator")+`, `+d.sumInt("denominator")+` FROM kpi_facts
+			WHERE kpi_id = ? AND scope = ? AND period_start >= ? AND period_end <= ?`+group),
+			def.ID, c.level, d.arg(p.Start), d.arg(p.End))
+		if err != nil {
+			return fmt.Errorf("kpi facts: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			var num, den *int64
+			if err := rows.Scan(&id, &num, &den); err != nil {
+				rows.Close()
+				return err
+			}
+			if num != nil && c.wanted(id) {
+				out.add(p, id, *num, *den)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// snapshot counts every record dated on or before each period's end (or
+// not dated), attributed to the groups of that day: one pass over the
+// records sums contributions by dating day and owner, then each period
+// adds up the sums it covers.
+func (c *calc) snapshot(ctx context.Context, def kpi.Definition, periods []kpi.Period, out periodFigures) error {
+	type key struct {
+		i        int
+		day      csperf.Date
+		dated    bool
+		emp, src string
+	}
+	var maxEnd csperf.Date
+	for _, p := range periods {
+		maxEnd = max(maxEnd, p.End)
+		out[p] = map[string]figure{}
+	}
+	agg := map[key]int64{}
+	ms := append([]kpi.Measure{def.Numerator}, def.Denominator...)
+	for i, m := range ms {
+		ev := newEvaluator(m.Kind, []kpi.Measure{m}, c.p)
+		err := newEventReader(c.db, m.Kind).each(ctx, c.db.r, "", nil, func(e kpi.Event) error {
+			d, dated := kpi.DatingDate(m, e, c.p.Location)
+			if dated && d > maxEnd {
+				return nil
+			}
+			o := kpi.Attribute(m.Kind, e, d, kpi.Attribution{})
+			ev.eval(e, func(_ int, contribution int64) {
+				agg[key{i, d, dated, o.Employee, o.Group}] += contribution
+			})
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("kpi %s: %w", def.ID, err)
+		}
+	}
+	for _, p := range periods {
+		for k, v := range agg {
+			if k.dated && k.day > p.End {
+				continue
+			}
+			id, ok := c.sid(k.emp, k.src, p.End)
+			if !ok {
+				continue
+			}
+			if k.i == 0 {
+				out.add(p, id, v, 0)
+			} else {
+				out.add(p, id, 0, v)
+			}
+		}
+	}
+	return nil
+}
+
+// activity is one event of a customer history (repeat customers, churn),
+// with the scope id it counts for.
+type activity struct {
+	cust  string
+	day   csperf.Date
+	id    string // the event's id, which orders same-day events
+	sid   string
+	inSID bool
+}
+
+// activities streams the events of measures dated lo..hi that match, as
+// activities with a customer.
+func (c *calc) activities(ctx context.Context, ms []kpi.Measure, lo, hi csperf.Date) ([]activity, error) {
+	var out []activity
+	for _, m := range ms {
+		m = canonical(m)
+		rd := newEventReader(c.db, m.Kind)
+		ev := newEvaluator(m.Kind, []kpi.Measure{m}, c.p)
+		idField := kpi.IDField(m.Kind)
+		where, args := rd.dayRange(m.DateField, lo, hi, c.p.Location)
+		err := rd.each(ctx, c.db.r, where, args, func(e kpi.Event) error {
+			d, ok := kpi.DatingDate(m, e, c.p.Location)
+			if !ok || d < lo || d > hi {
+				return nil
+			}
+			cust, _ := e["customer_id"].(string)
+			if cust == "" {
+				return nil
+			}
+			matched := false
+			ev.eval(e, func(int, int64) { matched = true })
+			if !matched {
+				return nil
+			}
+			o := kpi.Attribute(m.Kind, e, d, kpi.Attribution{})
+			a := activity{cust: cust, day: d}
+			a.id, _ = e[idField].(string)
+			a.sid, a.inSID = c.sid(o.Employee, o.Group, d)
+			out = append(out, a)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("kpi activities of %s: %w", m.Kind, err)
+		}
+	}
+	// By customer, then in time order: a later day, or the same day and a
+	// greater id (SPEC §6), is later.
+	slices.SortFunc(out, func(a, b activity) int {
+		if x := strings.Compare(a.cust, b.cust); x != 0 {
+			return x
+		}
+		if a.day != b.day {
+			return int(a.day - b.day)
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	return out, nil
+}
+
+// eachCustomer calls fn with each customer's run of activities.
+func eachCustomer(as []activity, fn func([]activity)) {
+	for i := 0; i < len(as); {
+		j := i + 1
+		for j < len(as) && as[j].cust == as[i].cust {
+			j++
+		}
+		fn(as[i:j])
+		i = j
+	}
+}
+
+// repeat counts, for each period, the customers with ≥ 2 and ≥ 1 contacts
+// attributed to the scope in the trailing 12 months ending on its last
+// day (kpi.TrailingYear).
+func (c *calc) repeat(ctx context.Context, def kpi.Definition, periods []kpi.Period, out periodFigures) error {
+	lo, hi := periods[0].End, periods[0].End
+	for _, p := range periods {
+		out[p] = map[string]figure{}
+		lo, hi = min(lo, kpi.TrailingYear(p.End).Start), max(hi, p.End)
+	}
+	as, err := c.activities(ctx, def.Denominator, lo, hi)
+	if err != nil {
+		return err
+	}
+	counts := map[string]int{}
+	for _, p := range periods {
+		w := kpi.TrailingYear(p.End)
+		eachCustomer(as, func(run []activity) {
+			clear(counts)
+			for _, a := range run {
+				if a.inSID && w.Contains(a.day) {
+					counts[a.sid]++
+				}
+			}
+			for id, n := range counts {
+				var rep int64
+				if n >= 2 {
+					rep = 1
+				}
+				out.add(p, id, rep, 1)
+			}
+		})
+	}
+	return nil
+}
+
+// churn computes churn_rate-like (kpi.Churn) and period_churn-like
+// (kpi.PeriodChurn) KPIs over whole months with the churn threshold N.
+// The catalog's churn measure (all visits) takes the churn store's path on
+// visits.next_date; a filtered measure, and period churn, are computed from
+// the matching activities of the window they need.
+func (c *calc) churn(ctx context.Context, def kpi.Definition, periods []kpi.Period, out periodFigures) error {
+	n := c.p.ChurnMonths
+	if n == 0 {
+		n = kpi.DefaultParams().ChurnMonths
+	}
+	var whole []kpi.Period
+	var first, last csperf.Month
+	for _, p := range periods {
+		f, l, ok := p.Months()
+		if !ok {
+			c.noteAll(out, p, def.ID+" is computed over whole months")
+			continue
+		}
+		out[p] = map[string]figure{}
+		if len(whole) == 0 || f < first {
+			first = f
+		}
+		if len(whole) == 0 || l > last {
+			last = l
+		}
+		whole = append(whole, p)
+	}
+	if len(whole) == 0 {
+		return nil
+	}
+	visitsOnly := canonical(kpi.Measure{Kind: kpi.KindVisits})
+	if def.Aggregation == kpi.Churn && len(def.Denominator) == 1 && measureID(def.Denominator[0]) == measureID(visitsOnly) {
+		return c.churnFast(ctx, whole, first, last, n, out)
+	}
+	as, err := c.activities(ctx, def.Denominator, (first - csperf.Month(n)).First(), last.Last())
+	if err != nil {
+		return err
+	}
+	for _, p := range whole {
+		f, l, _ := p.Months()
+		eachCustomer(as, func(run []activity) {
+			if def.Aggregation == kpi.Churn {
+				for m := f; m <= l; m++ {
+					base := m - csperf.Month(n)
+					for _, a := range run {
+						if a.inSID && a.day.Month() == base {
+							out.add(p, a.sid, 0, 1)
+						}
+					}
+					if lv, ok := lastUpTo(run, m.Last()); ok && lv.day.Month() == base && lv.inSID {
+						out.add(p, lv.sid, 1, 0)
+					}
+				}
+				return
+			}
+			lv, ok := lastUpTo(run, f.First()-1)
+			if !ok || lv.day.Month() < f-csperf.Month(n) || !lv.inSID {
+				return
+			}
+			var lost int64
+			for m := f; m <= l; m++ {
+				if x, ok := lastUpTo(run, m.Last()); ok && x.day.Month() == m-csperf.Month(n) {
+					lost = 1
+					break
+				}
+			}
+			out.add(p, lv.sid, lost, 1)
+		})
+	}
+	return nil
+}
+
+// lastUpTo returns the last activity of a sorted run on or before d.
+func lastUpTo(run []activity, d csperf.Date) (activity, bool) {
+	i, _ := slices.BinarySearchFunc(run, d+1, func(a activity, t csperf.Date) int { return int(a.day - t) })
+	if i == 0 {
+		return activity{}, false
+	}
+	return run[i-1], true
+}
+
+// churnFast reads each month's churned customers and base-month visits
+// from the churn store (visits.next_date) and attributes them by advisor
+// and day.
+func (c *calc) churnFast(ctx context.Context, whole []kpi.Period, first, last csperf.Month, n int, out periodFigures) error {
+	months := map[csperf.Month]map[string]figure{}
+	for m := first; m <= last; m++ {
+		in, err := c.db.churnMonth(ctx, m, n)
+		if err != nil {
+			return err
+		}
+		f := map[string]figure{}
+		for _, dc := range in.BaseVisits {
+			if id, ok := c.sid(dc.AdvisorID, "", dc.Date); ok {
+				x := f[id]
+				x.den += dc.Visits
+				f[id] = x
+			}
+		}
+		for _, ch := range in.Churned {
+			if id, ok := c.sid(ch.AdvisorID, "", ch.LastVisit); ok {
+				x := f[id]
+				x.num++
+				f[id] = x
+			}
+		}
+		months[m] = f
+	}
+	for _, p := range whole {
+		f, l, _ := p.Months()
+		for m := f; m <= l; m++ {
+			for id, x := range months[m] {
+				out.add(p, id, x.num, x.den)
+			}
+		}
+	}
+	return nil
+}
