@@ -155,19 +155,52 @@ func (s *Server) dashCounts(ctx context.Context, u *csperf.User, month csperf.Mo
 		_, n, err := s.cfg.Records.ListRecords(ctx, k, csperf.RecordFilter{From: &from, To: &to, Field: datingField(k), Limit: 1, Scope: scope(u, k)})
 		return n, err
 	}
+	// The counts run four at a time: they are independent reads, and the
+	// store serves reads on a pool.
+	type job struct {
+		k   *csperf.Kind
+		m   csperf.Month
+		out *int
+	}
 	var tiles []tile
+	var jobs []job
 	for _, k := range csperf.Kinds {
 		if slices.Contains(orgKinds, k.Name) || slices.Contains(referenceKinds, k.Name) || datingField(k) == "" || k.Name == "kpi_facts" {
 			continue
 		}
-		t := tile{Kind: k, Href: "/r/" + k.Name + "?from=" + month.First().String() + "&to=" + month.Last().String()}
-		var err error
-		if t.This, err = count(k, month); err != nil {
-			return nil, nil, err
-		}
-		if t.Last, err = count(k, month-1); err != nil {
-			return nil, nil, err
-		}
+		tiles = append(tiles, tile{Kind: k, Href: "/r/" + k.Name + "?from=" + month.First().String() + "&to=" + month.Last().String()})
+	}
+	for i := range tiles {
+		jobs = append(jobs, job{tiles[i].Kind, month, &tiles[i].This}, job{tiles[i].Kind, month - 1, &tiles[i].Last})
+	}
+	visits := csperf.KindByName("visits")
+	trend := make([]int, 12)
+	for i := range trend {
+		jobs = append(jobs, job{visits, month - csperf.Month(11-i), &trend[i]})
+	}
+	sem := make(chan struct{}, 4)
+	errs := make(chan error, len(jobs))
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			n, err := count(j.k, j.m)
+			if err != nil {
+				errs <- err
+				return
+			}
+			*j.out = n
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return nil, nil, err
+	}
+	for i := range tiles {
+		t := &tiles[i]
 		if t.Last > 0 {
 			pct := (t.This - t.Last) * 100 / t.Last
 			t.Up = pct >= 0
@@ -177,16 +210,6 @@ func (s *Server) dashCounts(ctx context.Context, u *csperf.User, month csperf.Mo
 				t.Change = "−" + itoa(-pct) + "%"
 			}
 		}
-		tiles = append(tiles, t)
-	}
-	visits := csperf.KindByName("visits")
-	trend := make([]int, 12)
-	for i := range trend {
-		n, err := count(visits, month-csperf.Month(11-i))
-		if err != nil {
-			return nil, nil, err
-		}
-		trend[i] = n
 	}
 	s.dash.mu.Lock()
 	s.dash.m[key] = dashEntry{at: s.cfg.Now(), tiles: tiles, trend: trend}
