@@ -23,7 +23,7 @@ type importData struct {
 	Kind    *csperf.Kind
 	Columns []string
 	Result  *csperf.ImportResult
-	Errors  []string
+	Errors  []rowLine
 	Total   int
 	Error   string
 }
@@ -72,16 +72,22 @@ func (s *Server) importSubmit(k *csperf.Kind) http.HandlerFunc {
 		case errors.As(err, &ie):
 			status, d.Total = http.StatusUnprocessableEntity, ie.Total
 			for _, re := range ie.Rows {
-				d.Errors = append(d.Errors, re.Error())
+				d.Errors = append(d.Errors, rowLine{Text: re.Error(), Local: localizeRow(p.Lang, k, re)})
 			}
 		case csperf.ErrorCode(err) == csperf.EINVALID:
-			status, d.Error = http.StatusBadRequest, csperf.ErrorMessage(err)
+			status, d.Error = http.StatusBadRequest, localize(p.Lang, k, fieldMessage(err))
 		default:
 			s.fail(w, r, err)
 			return
 		}
 		s.render(w, r, status, "import", p)
 	}
+}
+
+// rowLine is a row error as the command line prints it and, on Chinese
+// pages, its reason in Chinese.
+type rowLine struct {
+	Text, Local string
 }
 
 type auditData struct {
@@ -209,7 +215,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, e
 		s.fail(w, r, err)
 		return
 	}
-	p := s.newPage(r, msg(s.lang(r), "nav.users"), &usersData{Users: us, Roles: csperf.Roles, Error: errMsg, Done: done})
+	p := s.newPage(r, msg(s.lang(r), "nav.users"), &usersData{Users: us, Roles: csperf.Roles, Error: localize(s.lang(r), nil, errMsg), Done: done})
 	s.render(w, r, status, "users", p)
 }
 
@@ -238,7 +244,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.showUsers(w, r, http.StatusBadRequest, csperf.ErrorMessage(err), "")
+		s.showUsers(w, r, http.StatusBadRequest, fieldMessage(err), "")
 		return
 	}
 	http.Redirect(w, r, "/users?done="+url.QueryEscape(u.Username), http.StatusSeeOther)
@@ -272,7 +278,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	if pw := r.FormValue("password"); pw != "" {
 		if err := auth.CheckPassword(s.authPolicy(ctx), target.Username, pw); err != nil {
-			s.showUsers(w, r, http.StatusBadRequest, target.Username+": "+err.Error(), "")
+			s.showUsers(w, r, http.StatusBadRequest, err.Error(), "")
 			return
 		}
 		h, err := auth.HashPassword(pw)
@@ -295,7 +301,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.showUsers(w, r, http.StatusBadRequest, csperf.ErrorMessage(err), "")
+		s.showUsers(w, r, http.StatusBadRequest, fieldMessage(err), "")
 		return
 	}
 	if id != userOf(r).ID && (upd.Role != nil || upd.GroupIDs != nil || upd.Disabled != nil || upd.PasswordHash != nil || upd.TOTPSecret != nil) {

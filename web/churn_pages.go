@@ -44,7 +44,7 @@ func (s *Server) churnPage(w http.ResponseWriter, r *http.Request) {
 	d := &churnData{Month: m.String(), CanClose: policyChurnManage.allows(u.Role), CanReopen: policyChurnReopen.allows(u.Role),
 		ExportCSV: "/churn/export?month=" + m.String() + "&format=csv", ExportXLSX: "/churn/export?month=" + m.String() + "&format=xlsx"}
 	if err != nil {
-		d.Error = csperf.ErrorMessage(err)
+		d.Error = localize(p.Lang, nil, fieldMessage(err))
 	}
 	rep, err := s.churnReport(r, m, "")
 	if err != nil {
@@ -52,7 +52,7 @@ func (s *Server) churnPage(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		d.Error = csperf.ErrorMessage(err)
+		d.Error = localize(p.Lang, nil, fieldMessage(err))
 	} else {
 		d.Report = rep
 		d.AverageLabel = p.T("churn.average." + rep.AverageKind)

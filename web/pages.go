@@ -282,7 +282,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, e
 		key = "error.500"
 	}
 	p.Title = p.T(key)
-	detail := csperf.ErrorMessage(err)
+	detail := localize(p.Lang, nil, fieldMessage(err))
 	if status == http.StatusInternalServerError {
 		detail = ""
 	}

@@ -199,3 +199,22 @@ func TestImportPage(t *testing.T) {
 		}
 	})
 }
+
+func TestLocalize(t *testing.T) {
+	k := csperf.KindByName("complaints")
+	for _, c := range []struct{ in, want string }{
+		{"is required", "必填"},
+		{"closed_at is before opened_at", "结案时间 早于 投诉时间"},
+		{`"2016-13-01" is not a date (want YYYY-MM-DD)`, "“2016-13-01”不是日期（格式 YYYY-MM-DD）"},
+		{`unknown customer "C9": no such record in customers`, "编号“C9”不存在（客户中没有此记录）"},
+		{"the password must have at least 12 characters", "密码至少 12 个字符"},
+		{"something new", "something new"},
+	} {
+		if got := localize("zh", k, c.in); got != c.want {
+			t.Errorf("localize(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if got := localize("en", k, c.in); got != c.in {
+			t.Errorf("English changed %q to %q", c.in, got)
+		}
+	}
+}

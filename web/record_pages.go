@@ -94,7 +94,7 @@ func (s *Server) listPage(k *csperf.Kind) http.HandlerFunc {
 				s.fail(w, r, err)
 				return
 			}
-			d.Error = csperf.ErrorMessage(err)
+			d.Error = localize(p.Lang, k, fieldMessage(err))
 		}
 		with := func(set map[string]string) string {
 			v := url.Values{}
@@ -372,7 +372,10 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, k *csperf.Kin
 	if errors.As(err, &e) && e.Field != "" && k.Field(e.Field) != nil {
 		errs[e.Field] = e.Message
 	} else if err != nil {
-		d.Error = csperf.ErrorMessage(err)
+		d.Error = localize(p.Lang, k, fieldMessage(err))
+	}
+	for f, m := range errs {
+		errs[f] = localize(p.Lang, k, m)
 	}
 	if len(errs) > 0 && d.Error == "" {
 		d.Error = p.T("form.fix")

@@ -135,7 +135,7 @@ func (s *Server) passwordSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p := s.newPage(r, msg(s.lang(r), "password.title"), map[string]any{
-			"Expired": s.passwordExpired(r.Context(), u), "Policy": s.authPolicy(r.Context()), "Error": csperf.ErrorMessage(err)})
+			"Expired": s.passwordExpired(r.Context(), u), "Policy": s.authPolicy(r.Context()), "Error": localize(s.lang(r), nil, fieldMessage(err))})
 		s.render(w, r, http.StatusBadRequest, "password", p)
 		return
 	}

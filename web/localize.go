@@ -1,0 +1,139 @@
+package web
+
+import (
+	"regexp"
+
+	"csperf"
+)
+
+// The store, the importer and the password policy speak English, the
+// language of logs, the API and the command line. Pages in Chinese show
+// their messages in Chinese through the rules below; a message no rule
+// knows is shown as it is. The API always answers in English.
+
+type rule struct {
+	re *regexp.Regexp
+	zh string
+}
+
+func r(pattern, zh string) rule { return rule{regexp.MustCompile(pattern), zh} }
+
+var zhRules = []rule{
+	r(`^is required$`, `必填`),
+	r(`^(\w+) is before (\w+)$`, `${1} 早于 ${2}`),
+	r(`^"(.*)" is not a date \(want YYYY-MM-DD\)$`, `“${1}”不是日期（格式 YYYY-MM-DD）`),
+	r(`^"(.*)" has a date but no time.*$`, `“${1}”缺少时间（格式 YYYY-MM-DD HH:MM[:SS]）`),
+	r(`^"(.*)" is not a date and time.*$`, `“${1}”不是日期时间（格式 YYYY-MM-DD HH:MM[:SS]）`),
+	r(`^"(.*)" is not a time.*$`, `“${1}”不是日期时间（格式 YYYY-MM-DD HH:MM[:SS]）`),
+	r(`^"(.*)" is not a whole number$`, `“${1}”不是整数`),
+	r(`^"(.*)" is not a number$`, `“${1}”不是数字`),
+	r(`^"(.*)" is not an amount in yuan.*$`, `“${1}”不是金额（元，最多两位小数）`),
+	r(`^"(.*)" is too large an amount$`, `“${1}”金额过大`),
+	r(`^"(.*)" is not one of (.*)$`, `“${1}”不是可选值（${2}）`),
+	r(`^"(.*)" is not (true or false|yes or no).*$`, `“${1}”不是“是/否”`),
+	r(`^"(.*)" is not a month \(want YYYY-MM\)$`, `“${1}”不是月份（格式 YYYY-MM）`),
+	r(`^(-?\d+) is outside (-?\d+) to (-?\d+)$`, `${1} 超出范围 ${2}–${3}`),
+	r(`^must be between (-?\d+) and (-?\d+)$`, `须在 ${1} 到 ${2} 之间`),
+	r(`^the (text|id) has (\d+) characters, at most (\d+)$`, `有 ${2} 个字符，最多 ${3} 个`),
+	r(`^is (\d+) characters long, at most (\d+)$`, `有 ${1} 个字符，最多 ${2} 个`),
+	r(`^unknown \w+ "(.*)": no such record in (\w+)$`, `编号“${1}”不存在（${2}中没有此记录）`),
+	r(`^duplicate id (.+) in the file \(first at row (\d+)\)$`, `文件中编号 ${1} 重复（首次出现在第 ${2} 行）`),
+	r(`^\w+ (.+) exists with other values in (.+); import with --update to change it$`, `编号 ${1} 已存在且 ${2} 不同；如需更新请勾选“已存在的编号按文件内容更新”`),
+	r(`^\w+ (.+) exists already$`, `编号 ${1} 已存在`),
+	r(`^a record with this id exists already$`, `该编号已存在`),
+	r(`^\w+ (.+) cannot be deleted: (\w+) refer to it \((\w+)\)$`, `${1} 不能删除：${2}中有记录引用它（${3}）`),
+	r(`^membership overlaps another membership of employee (.+)$`, `与员工 ${1} 的另一段班组归属时间重叠`),
+	r(`^an abandoned call has no answer time$`, `放弃的电话不应有接听时间`),
+	r(`^an inbound call that was not abandoned needs answered_at$`, `未放弃的呼入电话需要接听时间`),
+	r(`^agent_id is needed unless the call was abandoned$`, `除放弃的电话外须填写座席工号`),
+	r(`^numerator and denominator cannot be negative$`, `分子和分母不能为负数`),
+	r(`^an id cannot be changed; create a new record instead$`, `编号不能修改；请新建记录`),
+	r(`^employee (.+) is outside your scope$`, `员工 ${1} 不在您的权限范围内`),
+	r(`^give an employee within your scope$`, `请填写您权限范围内的员工`),
+	r(`^your role may not write (\w+)$`, `您的角色无权修改这类记录`),
+	r(`^the form has expired; reload the page and try again$`, `表单已过期，请刷新页面后重试`),
+	r(`^your role \(\w+\) may not do this$`, `您的角色无权执行此操作`),
+	r(`^your role may not reveal personal data$`, `您的角色无权查看完整个人信息`),
+	r(`^filtering by personal data needs the unmask permission$`, `按个人信息筛选需要查看完整个人信息的权限`),
+	r(`^\w+ have no field (\w+)$`, `没有字段 ${1}`),
+	r(`^\w+ cannot be sorted by (\w+)$`, `不能按 ${1} 排序`),
+	r(`^choose a file to import$`, `请选择要导入的文件`),
+	r(`^the file is larger than (\d+) MiB$`, `文件超过 ${1} MiB`),
+	r(`^too many requests; try again in (\d+) s$`, `请求过于频繁，请 ${1} 秒后再试`),
+	r(`^say why the month is reopened$`, `请填写重新打开的原因`),
+	r(`^churn month (\S+) is closed already$`, `${1} 的考核已关闭`),
+	r(`^churn month (\S+) is not closed$`, `${1} 的考核未关闭`),
+	r(`^only an admin may reopen a closed month$`, `只有管理员可以重新打开已关闭的月份`),
+	r(`^the password must have at least (\d+) characters$`, `密码至少 ${1} 个字符`),
+	r(`^the password must mix three of.*$`, `密码须包含大写字母、小写字母、数字、符号中的至少三类`),
+	r(`^the password is on the list of common passwords$`, `密码过于常见，请换一个`),
+	r(`^the password must not contain the user name$`, `密码不能包含用户名`),
+	r(`^the password must differ from your last (\d+) passwords$`, `新密码不能与最近 ${1} 次使用的密码相同`),
+	r(`^the new password must differ from the current one$`, `新密码不能与当前密码相同`),
+	r(`^the current password is wrong$`, `当前密码错误`),
+	r(`^the two new passwords differ$`, `两次输入的新密码不一致`),
+	r(`^user (.+) exists already$`, `用户 ${1} 已存在`),
+	r(`^no employee (.+)$`, `没有工号为 ${1} 的员工`),
+	r(`^no group (.+)$`, `没有编号为 ${1} 的班组`),
+	r(`^"(.*)" is not a role.*$`, `“${1}”不是角色`),
+	r(`^not a phone number: a mobile number has 11 digits, this has (\d+)$`, `不是有效的电话号码：手机号应为 11 位，此号码为 ${1} 位`),
+	r(`^not a phone number: mobile numbers start with 13 to 19$`, `不是有效的电话号码：手机号以 13–19 开头`),
+	r(`^not a phone number: a landline needs its area code.*$`, `不是有效的电话号码：固定电话需要区号（如 010-12345678）`),
+	r(`^not a phone number: .*$`, `不是有效的电话号码`),
+	r(`^not an ID number: the check digit does not match.*$`, `不是有效的身份证号：校验位不符（可能有字符输错）`),
+	r(`^not an ID number: it has (\d+) characters.*$`, `不是有效的身份证号：应为 18 位（旧版 15 位），此号码 ${1} 位`),
+	r(`^not an ID number: .*$`, `不是有效的身份证号`),
+	r(`^not an email address: .*$`, `不是有效的电子邮箱`),
+	r(`^the ID number was stored as a number.*$`, `身份证号被 Excel 存成了数字，末尾几位已丢失；请把该列设为文本后重新填写`),
+	r(`^the value is empty$`, `值为空`),
+	r(`^missing column (\w+).*$`, `缺少列 ${1}`),
+	r(`^(.+): the file is empty$`, `${1}：文件是空的`),
+	r(`^(.+): the file has no header row$`, `${1}：文件没有表头行`),
+	r(`^the upload is not a readable form$`, `上传的表单无法读取`),
+	r(`^the upload was cut off$`, `上传中断`),
+}
+
+// localize returns message m in lang. Field names of kind k in the
+// Chinese text are replaced by their labels.
+func localize(lang string, k *csperf.Kind, m string) string {
+	if lang == "en" || m == "" {
+		return m
+	}
+	for _, ru := range zhRules {
+		if ru.re.MatchString(m) {
+			return labelFields(k, ru.re.ReplaceAllString(m, ru.zh))
+		}
+	}
+	return m
+}
+
+var fieldWord = regexp.MustCompile(`\b[a-z][a-z0-9_]*\b`)
+
+// labelFields replaces the names of k's fields and of record kinds in s
+// by their Chinese labels.
+func labelFields(k *csperf.Kind, s string) string {
+	return fieldWord.ReplaceAllStringFunc(s, func(w string) string {
+		if k != nil {
+			if f := k.Field(w); f != nil {
+				return f.Label
+			}
+		}
+		if kk := csperf.KindByName(w); kk != nil {
+			return kk.Label
+		}
+		return w
+	})
+}
+
+// localizeRow returns the reason of a row error in lang, or "" when it is
+// the same as the English.
+func localizeRow(lang string, k *csperf.Kind, re csperf.RowError) string {
+	if lang == "en" {
+		return ""
+	}
+	out := localize(lang, k, re.Reason)
+	if out == re.Reason {
+		return ""
+	}
+	return out
+}
