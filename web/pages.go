@@ -183,6 +183,14 @@ func enumLabel(lang string, f *csperf.Field, code string) string {
 		}
 		return code
 	}
+	if f.EnumAliases["满意"] == "5" { // the five satisfaction levels
+		if m, ok := catalog["en"]["level."+code]; ok {
+			return m
+		}
+	}
+	if f.Name == "class" {
+		return "Class " + code
+	}
 	if m, ok := catalog["en"]["enum."+code]; ok {
 		return m
 	}

@@ -218,3 +218,22 @@ func TestLocalize(t *testing.T) {
 		}
 	}
 }
+
+// TestEnumLabels checks that every enum code has a label in both languages
+// that is not the bare code (except codes that are names already).
+func TestEnumLabels(t *testing.T) {
+	for _, k := range csperf.Kinds {
+		for i := range k.Fields {
+			f := &k.Fields[i]
+			for _, c := range f.Enum {
+				zh := enumLabel("zh", f, c)
+				if !hasHan(zh) && f.Name != "credit_grade" {
+					t.Errorf("%s.%s %q has no Chinese label (%q)", k.Name, f.Name, c, zh)
+				}
+				if en := enumLabel("en", f, c); en == "" || hasHan(en) {
+					t.Errorf("%s.%s %q: English label %q", k.Name, f.Name, c, en)
+				}
+			}
+		}
+	}
+}
