@@ -86,7 +86,8 @@ CREATE TABLE goal_actions (
     PRIMARY KEY (goal_id, seq)
 ) WITHOUT ROWID;
 
--- Alerts: one per figure and rule (the unique key refuses duplicates).
+-- Alerts: one per figure, rule and goal (the unique key refuses duplicates;
+-- goal_id 0 for KPI alerts).
 CREATE TABLE alerts (
     alert_id BIGINT NOT NULL PRIMARY KEY,
     rule TEXT NOT NULL,
@@ -94,7 +95,7 @@ CREATE TABLE alerts (
     scope TEXT NOT NULL,
     scope_id TEXT NOT NULL,
     period TEXT NOT NULL,
-    goal_id BIGINT,
+    goal_id BIGINT NOT NULL DEFAULT 0,
     numerator BIGINT NOT NULL,
     denominator BIGINT NOT NULL,
     value TEXT NOT NULL,
@@ -104,7 +105,7 @@ CREATE TABLE alerts (
     created_at TEXT NOT NULL,
     acknowledged_at TEXT,
     acknowledged_by TEXT,
-    UNIQUE (rule, kpi_id, scope, scope_id, period)
+    UNIQUE (rule, kpi_id, scope, scope_id, period, goal_id)
 );
 CREATE INDEX alerts_recipient ON alerts (recipient_id, created_at);
 CREATE TABLE alert_recipients (
