@@ -207,7 +207,34 @@ type formField struct {
 	PII         bool
 }
 
+// related is a link from a record to the lists of records that refer to
+// it: an employee's visits and calls, a customer's whole history.
+type related struct {
+	Href, Label string
+}
+
+// relatedLinks lists, for a record of k with the single key id, every kind
+// with a reference to k, filtered to this record.
+func relatedLinks(p *page, k *csperf.Kind, id string) []related {
+	if len(k.Key) != 1 {
+		return nil
+	}
+	var out []related
+	for _, child := range csperf.Kinds {
+		for i := range child.Fields {
+			f := &child.Fields[i]
+			if f.Type != csperf.TRef || f.Ref != k.Name || (child == k && f.Name == k.Key[0]) {
+				continue
+			}
+			out = append(out, related{Href: "/r/" + child.Name + "?" + url.Values{f.Name: {id}}.Encode(),
+				Label: p.KindLabel(child) + " · " + p.FieldLabel(f)})
+		}
+	}
+	return out
+}
+
 type formData struct {
+	Related  []related
 	Kind     *csperf.Kind
 	ID       string
 	New      bool
@@ -431,6 +458,7 @@ func (s *Server) recordPage(k *csperf.Kind) http.HandlerFunc {
 		d := &formData{Kind: k, ID: id, CanWrite: canWrite(u, k), Saved: r.URL.Query().Get("saved") == "1",
 			Unmasked: unmask, CanMask: canUnmask(u) && len(piiFields(k)) > 0, Action: "/r/" + k.Name + "/" + url.PathEscape(id)}
 		d.Fields = s.form(p, k, rec, false, unmask, nil, nil)
+		d.Related = relatedLinks(p, k, id)
 		if !d.CanWrite || unmask {
 			for i := range d.Fields {
 				d.Fields[i].ReadOnly = true

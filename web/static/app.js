@@ -66,5 +66,13 @@
       if (t) { e.detail.headers["X-CSRF-Token"] = t; }
     });
     document.body.addEventListener("htmx:afterSwap", function (e) { initCharts(e.detail.target); });
+    // Upload progress of an import; once the file is sent the bar turns
+    // indeterminate while the server checks and writes the rows.
+    document.body.addEventListener("htmx:xhr:progress", function (e) {
+      var p = e.target.querySelector && e.target.querySelector(".upload-progress");
+      if (!p || !e.detail.lengthComputable) { return; }
+      p.hidden = false;
+      if (e.detail.loaded >= e.detail.total) { p.removeAttribute("value"); } else { p.value = Math.round(100 * e.detail.loaded / e.detail.total); }
+    });
   });
 })();
