@@ -305,3 +305,27 @@ func TestTwoFactor(t *testing.T) {
 		}
 	})
 }
+
+func TestSelfServiceToken(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		b, _ := e.signIn("agent", testPassword)
+		r := b.post("/account/tokens", url.Values{"csrf": {b.csrf}, "name": {"报表"}})
+		i := strings.Index(r.String(), `id="new-token">`)
+		if r.StatusCode != 200 || i < 0 {
+			t.Fatalf("make token: %d %.500s", r.StatusCode, r)
+		}
+		tok := r.String()[i+len(`id="new-token">`):]
+		tok = tok[:strings.Index(tok, "<")]
+		// The token acts as the agent: own records only.
+		r = e.req("GET", "/r/employees/B1", "", nil, "Authorization", "Bearer "+tok)
+		if r.StatusCode != 404 {
+			t.Errorf("token of the agent opened B1: %d", r.StatusCode)
+		}
+		var me struct{ Username, Role string }
+		e.req("GET", "/api/v1/me", "", nil, "Authorization", "Bearer "+tok).json(t, &me)
+		if me.Username != "agent" || me.Role != "agent" {
+			t.Errorf("me = %+v", me)
+		}
+	})
+}

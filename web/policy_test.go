@@ -89,6 +89,8 @@ func mayWrite(role, kind, owner string) bool {
 // roleRoutes are the routes that serve no record kind: who may call them.
 var roleRoutes = map[string][]string{
 	"POST /logout":                      csperf.Roles,
+	"GET /account/tokens":               csperf.Roles,
+	"POST /account/tokens":              csperf.Roles,
 	"GET /account/totp":                 csperf.Roles,
 	"POST /account/totp":                csperf.Roles,
 	"GET /login/totp":                   nil,

@@ -31,6 +31,7 @@ type UserStore interface {
 	UpdateUser(ctx context.Context, id string, upd csperf.UserUpdate) error
 	PasswordHistory(ctx context.Context, id string, n int) ([]string, error)
 	RecordLogin(ctx context.Context, id string, ok bool, maxFailures int, lockUntil time.Time) error
+	CreateToken(ctx context.Context, userID, name, tokenHash string) error
 }
 
 // SessionStore keeps the sessions of signed-in browsers by the hash of

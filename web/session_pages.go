@@ -27,6 +27,8 @@ func (s *Server) registerPages() {
 	s.route("POST /login/totp", policyPublic, s.totpLoginSubmit)
 	s.route("GET /account/totp", policySignedIn, s.accountTOTP)
 	s.route("POST /account/totp", policySignedIn, s.accountTOTPSubmit)
+	s.route("GET /account/tokens", policySignedIn, s.accountTokens)
+	s.route("POST /account/tokens", policySignedIn, s.accountTokenCreate)
 	s.route("POST /logout", policySignedIn, s.logout)
 	s.route("GET /password", policySignedIn, s.passwordPage)
 	s.route("POST /password", policySignedIn, s.passwordSubmit)

@@ -198,3 +198,25 @@ func (s *Server) accountTOTPSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/account/totp?done=1", http.StatusSeeOther)
 }
+
+// accountTokens shows the form that makes an API token for the user; a
+// token acts with the user's role and scope.
+func (s *Server) accountTokens(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "tokens", s.newPage(r, msg(s.lang(r), "tokens.title"), map[string]any{}))
+}
+
+// accountTokenCreate makes a new API token and shows it once; only its
+// hash is stored (and the creation audited by the store).
+func (s *Server) accountTokenCreate(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimSpace(r.FormValue("name"))
+	if name == "" || len([]rune(name)) > 100 {
+		s.render(w, r, http.StatusBadRequest, "tokens", s.newPage(r, msg(s.lang(r), "tokens.title"), map[string]any{"Error": msg(s.lang(r), "tokens.name_needed")}))
+		return
+	}
+	tok := "csp_" + auth.NewSecret(24)
+	if err := s.cfg.Users.CreateToken(r.Context(), userOf(r).ID, name, auth.HashSecret(tok)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tokens", s.newPage(r, msg(s.lang(r), "tokens.title"), map[string]any{"Token": tok, "Name": name}))
+}
