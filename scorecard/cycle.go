@@ -228,12 +228,36 @@ func Compute(cycleID string, s *Setup, inputs []Input) (*Computation, error) {
 // hex. The JSON has a fixed field order, map keys sorted, no floats, no
 // times and no HTML escaping.
 func (c *Computation) Canonical() ([]byte, string, error) {
-	b, err := marshal(c)
+	b, sum, _, err := c.CanonicalParts()
+	return b, sum, err
+}
+
+// CanonicalParts is Canonical that also returns each result's canonical
+// JSON (MarshalCanonical of the result), which the whole embeds as it is:
+// each result is encoded once.
+func (c *Computation) CanonicalParts() ([]byte, string, [][]byte, error) {
+	parts := make([][]byte, len(c.Results))
+	raw := make([]json.RawMessage, len(c.Results))
+	for i := range c.Results {
+		b, err := marshal(&c.Results[i])
+		if err != nil {
+			return nil, "", nil, err
+		}
+		parts[i], raw[i] = b, b
+	}
+	// The same fields, in the same order, as Computation.
+	b, err := marshal(struct {
+		CycleID    string            `json:"cycle_id"`
+		Setup      *Setup            `json:"setup"`
+		Results    []json.RawMessage `json:"results"`
+		NoTemplate []Employee        `json:"no_template"`
+		Summary    Summary           `json:"summary"`
+	}{c.CycleID, c.Setup, raw, c.NoTemplate, c.Summary})
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	sum := sha256.Sum256(b)
-	return b, hex.EncodeToString(sum[:]), nil
+	return b, hex.EncodeToString(sum[:]), parts, nil
 }
 
 // Result returns the result of an employee.

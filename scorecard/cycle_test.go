@@ -69,6 +69,9 @@ func TestComputeIsCanonical(t *testing.T) {
 	if r, ok := c1.Result("E2"); !ok || r.Grade != "excellent" {
 		t.Errorf("E2: %+v", r)
 	}
+	if whole, _ := scorecard.MarshalCanonical(c1); !bytes.Equal(whole, b1) {
+		t.Error("Canonical differs from the computation's plain canonical JSON")
+	}
 	if bytes.Contains(b1, []byte(`\u003c`)) || bytes.HasSuffix(b1, []byte("\n")) {
 		t.Error("canonical JSON escapes HTML or ends in a newline")
 	}
