@@ -1,0 +1,292 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+
+	"csperf"
+	"csperf/kpi"
+	"csperf/scorecard"
+)
+
+// cycleKPIValues returns the values of the KPIs ids for every employee over
+// p, by employee then KPI, from the KPI engine (KPIValues at employee
+// scope: daily roll-ups for the summing KPIs, their own queries for the
+// special ones). A KPI without events for an employee comes with a zero
+// denominator: it is a missing input of the scorecard.
+func (db *DB) cycleKPIValues(ctx context.Context, ids []string, p kpi.Period) (map[string]map[string]kpi.Value, error) {
+	out := map[string]map[string]kpi.Value{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.KPIValues(ctx, kpi.Query{KPIs: ids, Level: kpi.LevelEmployee, Period: p})
+	if err != nil {
+		return nil, fmt.Errorf("cycle KPI values: %w", err)
+	}
+	for _, r := range rows {
+		m := out[r.ID]
+		if m == nil {
+			m = map[string]kpi.Value{}
+			out[r.ID] = m
+		}
+		m[r.KPI] = kpi.Value{Num: r.Numerator, Den: r.Denominator, Valid: r.Denominator > 0, Display: r.Value}
+	}
+	return out, nil
+}
+
+// ComputeCycle computes a cycle that is not closed: it takes the members
+// as they are now, pulls their KPI values over the cycle's period, reads
+// the ratings, scores everyone with the cycle's setup, and stores the
+// inputs, every result row and the canonical JSON of the whole computation
+// with its SHA-256. The cycle becomes computed, with the acting user as
+// the maker; an earlier sign-off lapses. The same inputs give the same
+// bytes on SQLite and PostgreSQL. Audited.
+func (db *DB) ComputeCycle(ctx context.Context, id string) (*scorecard.Cycle, *scorecard.Computation, error) {
+	if _, err := db.manager(ctx, "compute cycles"); err != nil {
+		return nil, nil, err
+	}
+	c, err := db.cycleQ(ctx, db.r, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.State == scorecard.StateClosed {
+		return nil, nil, closedErr(c)
+	}
+	members, err := db.cycleMembers(ctx, db.r, c.Setup)
+	if err != nil {
+		return nil, nil, err
+	}
+	values, err := db.cycleKPIValues(ctx, c.Setup.KPIIDs(), periodOf(c))
+	if err != nil {
+		return nil, nil, err
+	}
+	var comp *scorecard.Computation
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		// Claim the cycle's row first: a close that got there before wins
+		// and this computation stops here.
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE cycles SET state = state WHERE cycle_id = ? AND state <> ?`), id, scorecard.StateClosed)
+		if err != nil {
+			return db.d.mapErr(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return csperf.Errorf(csperf.ECONFLICT, "cycle %s was closed meanwhile", id)
+		}
+		before, err := db.cycleQ(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		ratings, err := db.ratingsQ(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := db.replaceMembers(ctx, tx, id, members); err != nil {
+			return err
+		}
+		if err := db.replaceKPIValues(ctx, tx, id, members, c.Setup.KPIIDs(), values); err != nil {
+			return err
+		}
+		comp, err = scorecard.Compute(id, c.Setup, inputsOf(members, values, ratings))
+		if err != nil {
+			return err
+		}
+		js, sum, parts, err := comp.CanonicalParts()
+		if err != nil {
+			return err
+		}
+		if err := db.replaceResults(ctx, tx, id, comp, parts); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE cycles SET state = ?, computed_at = ?, computed_by = ?, result_sha256 = ?, result_json = ?,
+			approved_at = NULL, approved_by = NULL WHERE cycle_id = ?`),
+			scorecard.StateComputed, db.d.arg(db.Now()), actorID(ctx), sum, string(js), id); err != nil {
+			return db.d.mapErr(err)
+		}
+		return db.auditTx(ctx, tx, "cycle.compute", "cycles/"+id, before.State+" "+before.SHA256, scorecard.StateComputed+" "+sum)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err = db.Cycle(ctx, id)
+	return c, comp, err
+}
+
+func closedErr(c *scorecard.Cycle) error {
+	return csperf.Errorf(csperf.ECONFLICT, "cycle %s is closed: its inputs and results are frozen (an admin may reopen it, with a reason)", c.ID)
+}
+
+// inputsOf assembles the scorecard inputs.
+func inputsOf(members []scorecard.Employee, values map[string]map[string]kpi.Value, ratings []scorecard.Rating) []scorecard.Input {
+	byEmp := map[string]map[scorecard.RatingKey]scorecard.Number{}
+	for _, r := range ratings {
+		m := byEmp[r.EmployeeID]
+		if m == nil {
+			m = map[scorecard.RatingKey]scorecard.Number{}
+			byEmp[r.EmployeeID] = m
+		}
+		m[scorecard.RatingKey{Item: r.Item, Source: r.Source}] = r.Points
+	}
+	out := make([]scorecard.Input, len(members))
+	for i, e := range members {
+		out[i] = scorecard.Input{Employee: e, KPIs: values[e.ID], Ratings: byEmp[e.ID]}
+	}
+	return out
+}
+
+// replaceKPIValues stores the KPI values a computation used: every value
+// the KPI engine gave for a member, a zero denominator included.
+func (db *DB) replaceKPIValues(ctx context.Context, tx *sql.Tx, id string, members []scorecard.Employee, ids []string, values map[string]map[string]kpi.Value) error {
+	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM cycle_kpi_values WHERE cycle_id = ?`), id); err != nil {
+		return db.d.mapErr(err)
+	}
+	var rows [][]any
+	for _, e := range members {
+		for _, k := range ids {
+			if v, ok := values[e.ID][k]; ok {
+				rows = append(rows, []any{id, e.ID, k, v.Num, v.Den})
+			}
+		}
+	}
+	return db.insertRows(ctx, tx, "cycle_kpi_values", []string{"cycle_id", "employee_id", "kpi_id", "numerator", "denominator"}, rows)
+}
+
+// storedKPIValues reads the KPI values a cycle was last computed with.
+func (db *DB) storedKPIValues(ctx context.Context, q querier, id string) (map[string]map[string]kpi.Value, error) {
+	rows, err := q.QueryContext(ctx, db.q(`SELECT employee_id, kpi_id, numerator, denominator FROM cycle_kpi_values WHERE cycle_id = ?`), id)
+	if err != nil {
+		return nil, fmt.Errorf("cycle KPI values: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]kpi.Value{}
+	for rows.Next() {
+		var e, k string
+		var v kpi.Value
+		if err := rows.Scan(&e, &k, &v.Num, &v.Den); err != nil {
+			return nil, err
+		}
+		v.Valid = v.Den > 0
+		if out[e] == nil {
+			out[e] = map[string]kpi.Value{}
+		}
+		out[e][k] = v
+	}
+	return out, rows.Err()
+}
+
+// replaceResults stores one row per result: the figures payroll and the
+// lists read, and the employee's whole explanation as its canonical JSON
+// (expl, from Computation.CanonicalParts).
+func (db *DB) replaceResults(ctx context.Context, tx *sql.Tx, id string, comp *scorecard.Computation, expl [][]byte) error {
+	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM cycle_results WHERE cycle_id = ?`), id); err != nil {
+		return db.d.mapErr(err)
+	}
+	rows := make([][]any, 0, len(comp.Results))
+	for i, r := range comp.Results {
+		var score, coef, base, bonus any
+		shown := "—"
+		if r.Score != nil {
+			score, shown = r.Score.Exact(), r.Score.String()
+		}
+		if r.Coefficient != nil {
+			coef = r.Coefficient.Exact()
+		}
+		if r.BonusBase != nil {
+			base = int64(*r.BonusBase)
+		}
+		if r.Bonus != nil {
+			bonus = int64(*r.Bonus)
+		}
+		missing := 0
+		for _, m := range r.Missing {
+			if m.Input != "bonus_base" {
+				missing++
+			}
+		}
+		rows = append(rows, []any{id, r.ID, r.Template, score, shown, r.Grade, coef, base, bonus, missing, string(expl[i])})
+	}
+	return db.insertRows(ctx, tx, "cycle_results", []string{"cycle_id", "employee_id", "template_id", "score", "score_shown", "grade",
+		"coefficient", "bonus_base", "bonus", "missing_inputs", "explanation"}, rows)
+}
+
+// VerifyCycle recomputes a cycle from its stored inputs (members, KPI
+// values, ratings, setup) and compares the canonical JSON with the stored
+// one byte for byte. It returns the stored SHA-256 and whether the
+// recomputation matches. A closed cycle must always match.
+func (db *DB) VerifyCycle(ctx context.Context, id string) (string, bool, error) {
+	return db.verifyCycle(ctx, db.r, id)
+}
+
+func (db *DB) verifyCycle(ctx context.Context, q querier, id string) (string, bool, error) {
+	c, err := db.cycleQ(ctx, q, id)
+	if err != nil {
+		return "", false, err
+	}
+	var stored sql.NullString
+	if err := q.QueryRowContext(ctx, db.q(`SELECT result_json FROM cycles WHERE cycle_id = ?`), id).Scan(&stored); err != nil {
+		return "", false, err
+	}
+	if !stored.Valid {
+		return "", false, csperf.Errorf(csperf.ECONFLICT, "cycle %s has not been computed", id)
+	}
+	comp, err := db.recompute(ctx, q, c)
+	if err != nil {
+		return "", false, err
+	}
+	js, sum, err := comp.Canonical()
+	if err != nil {
+		return "", false, err
+	}
+	return c.SHA256, sum == c.SHA256 && bytes.Equal(js, []byte(stored.String)), nil
+}
+
+// recompute scores a cycle from its stored inputs.
+func (db *DB) recompute(ctx context.Context, q querier, c *scorecard.Cycle) (*scorecard.Computation, error) {
+	members, err := db.storedMembers(ctx, q, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	values, err := db.storedKPIValues(ctx, q, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	ratings, err := db.ratingsQ(ctx, q, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return scorecard.Compute(c.ID, c.Setup, inputsOf(members, values, ratings))
+}
+
+// CycleComputation returns a cycle's stored computation (its canonical
+// JSON, read back) and the SHA-256 it was stored with.
+func (db *DB) CycleComputation(ctx context.Context, id string) (*scorecard.Computation, string, error) {
+	var js, sum sql.NullString
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT result_json, result_sha256 FROM cycles WHERE cycle_id = ?`), id).Scan(&js, &sum)
+	if err == sql.ErrNoRows {
+		return nil, "", csperf.Errorf(csperf.ENOTFOUND, "no cycle %q", id)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if !js.Valid {
+		return nil, "", csperf.Errorf(csperf.ECONFLICT, "cycle %s has not been computed yet", id)
+	}
+	comp, err := scorecard.ParseComputation([]byte(js.String))
+	if err != nil {
+		return nil, "", fmt.Errorf("cycle %s: %w", id, err)
+	}
+	return comp, sum.String, nil
+}
+
+// CycleResult returns one employee's result and explanation.
+func (db *DB) CycleResult(ctx context.Context, id, employeeID string) (*scorecard.Result, error) {
+	var js string
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT explanation FROM cycle_results WHERE cycle_id = ? AND employee_id = ?`), id, employeeID).Scan(&js)
+	if err == sql.ErrNoRows {
+		return nil, csperf.Errorf(csperf.ENOTFOUND, "cycle %s has no result for employee %s", id, employeeID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return scorecard.ParseResult([]byte(js))
+}
