@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 
 	"csperf"
 	"csperf/churn"
@@ -12,19 +15,22 @@ import (
 )
 
 type churnData struct {
-	Month        string
-	Report       *churn.Report
-	Closed       *churn.MonthState
-	TrendChart   string
-	GroupChart   string
-	Churned      []churn.ChurnedRow
-	ChurnedMore  int
-	CanClose     bool
-	CanReopen    bool
-	Error        string
-	ExportCSV    string
-	ExportXLSX   string
-	AverageLabel string
+	Settings      *churn.Config
+	SettingsError string
+	Saved         bool
+	Month         string
+	Report        *churn.Report
+	Closed        *churn.MonthState
+	TrendChart    string
+	GroupChart    string
+	Churned       []churn.ChurnedRow
+	ChurnedMore   int
+	CanClose      bool
+	CanReopen     bool
+	Error         string
+	ExportCSV     string
+	ExportXLSX    string
+	AverageLabel  string
 }
 
 // maxChurnedShown is how many churned customers the page lists; the
@@ -35,6 +41,10 @@ const maxChurnedShown = 200
 // group, advisor, specialist and manager with result and amount, the
 // department rate over 12 months, and the churned customers.
 func (s *Server) churnPage(w http.ResponseWriter, r *http.Request) {
+	s.showChurn(w, r, http.StatusOK, "")
+}
+
+func (s *Server) showChurn(w http.ResponseWriter, r *http.Request, status int, settingsErr string) {
 	u := userOf(r)
 	p := s.newPage(r, msg(s.lang(r), "nav.churn"), nil)
 	m, err := s.churnMonth(r.URL.Query().Get("month"), "month")
@@ -45,6 +55,16 @@ func (s *Server) churnPage(w http.ResponseWriter, r *http.Request) {
 		ExportCSV: "/churn/export?month=" + m.String() + "&format=csv", ExportXLSX: "/churn/export?month=" + m.String() + "&format=xlsx"}
 	if err != nil {
 		d.Error = localize(p.Lang, nil, fieldMessage(err))
+	}
+	d.SettingsError = localize(p.Lang, nil, settingsErr)
+	d.Saved = r.URL.Query().Get("saved") == "1"
+	if d.CanClose {
+		cfg, err := s.cfg.Churn.ChurnSettings(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Settings = &cfg
 	}
 	rep, err := s.churnReport(r, m, "")
 	if err != nil {
@@ -89,7 +109,59 @@ func (s *Server) churnPage(w http.ResponseWriter, r *http.Request) {
 		d.Closed = &closed[i]
 	}
 	p.Data = d
-	s.render(w, r, http.StatusOK, "churn", p)
+	s.render(w, r, status, "churn", p)
+}
+
+// churnSettingsPage stores the churn settings from the churn page's form
+// (managers and admins; audited by the store).
+func (s *Server) churnSettingsPage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.cfg.Churn.ChurnSettings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	err = func() error {
+		n, err := strconv.Atoi(strings.TrimSpace(r.FormValue("threshold_months")))
+		if err != nil {
+			return csperf.FieldErrorf("threshold", "%q is not a whole number", r.FormValue("threshold_months"))
+		}
+		c.Threshold = n
+		for _, a := range []struct {
+			name string
+			dst  *csperf.Money
+		}{{"group_amount", &c.GroupAmount}, {"specialist_amount", &c.SpecialistAmount}, {"manager_amount", &c.ManagerAmount}} {
+			m, err := csperf.ParseMoney(r.FormValue(a.name))
+			if err != nil {
+				return csperf.FieldErrorf(a.name, "%q is not an amount in yuan (at most two decimals)", r.FormValue(a.name))
+			}
+			*a.dst = m
+		}
+		c.Average = r.FormValue("average")
+		c.TrialFrom, c.TrialTo = nil, nil
+		for _, t := range []struct {
+			name string
+			dst  **csperf.Month
+		}{{"trial_from", &c.TrialFrom}, {"trial_to", &c.TrialTo}} {
+			if v := r.FormValue(t.name); v != "" {
+				m, err := csperf.ParseMonth(v)
+				if err != nil {
+					return csperf.FieldErrorf(t.name, "%q is not a month (want YYYY-MM)", v)
+				}
+				*t.dst = &m
+			}
+		}
+		return s.cfg.Churn.SetChurnSettings(r.Context(), c)
+	}()
+	s.forgetChurn()
+	if err != nil {
+		if csperf.ErrorCode(err) != csperf.EINVALID {
+			s.fail(w, r, err)
+			return
+		}
+		s.showChurn(w, r, http.StatusBadRequest, fieldMessage(err))
+		return
+	}
+	http.Redirect(w, r, "/churn?saved=1&month="+url.QueryEscape(r.FormValue("month")), http.StatusSeeOther)
 }
 
 // churnExport writes month m's churned customers (within the caller's

@@ -237,3 +237,29 @@ func TestEnumLabels(t *testing.T) {
 		}
 	}
 }
+
+func TestChurnSettingsForm(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		b, _ := e.signIn("manager", testPassword)
+		if page := b.get("/churn").String(); !strings.Contains(page, `id="churn-settings"`) {
+			t.Fatal("no settings form for the manager")
+		}
+		if page := e.get("/churn", "supervisor").String(); strings.Contains(page, `id="churn-settings"`) {
+			t.Error("the supervisor sees the settings form")
+		}
+		form := url.Values{"csrf": {b.csrf}, "month": {"2015-12"}, "threshold_months": {"12"}, "group_amount": {"300"}, "specialist_amount": {"150.50"},
+			"manager_amount": {"200"}, "average": {"group_mean"}, "trial_from": {"2015-08"}, "trial_to": {"2015-12"}}
+		if r := b.post("/churn/settings", form); r.StatusCode != 303 {
+			t.Fatalf("save: %d %s", r.StatusCode, r)
+		}
+		c, _ := db.ChurnSettings(context.Background())
+		if c.Threshold != 12 || c.GroupAmount != 30000 || c.SpecialistAmount != 15050 || c.Average != "group_mean" || c.TrialFrom == nil || c.TrialFrom.String() != "2015-08" {
+			t.Errorf("settings = %+v", c)
+		}
+		form.Set("group_amount", "3.333")
+		if r := b.post("/churn/settings", form); r.StatusCode != 400 || !strings.Contains(r.String(), "不是金额") {
+			t.Errorf("bad amount: %d", r.StatusCode)
+		}
+	})
+}

@@ -109,6 +109,7 @@ var roleRoutes = map[string][]string{
 	"PUT /api/v1/churn/settings":        {csperf.RoleAdmin, csperf.RoleManager},
 	"POST /api/v1/churn/{month}/close":  {csperf.RoleAdmin, csperf.RoleManager},
 	"POST /churn/{month}/close":         {csperf.RoleAdmin, csperf.RoleManager},
+	"POST /churn/settings":              {csperf.RoleAdmin, csperf.RoleManager},
 	"POST /api/v1/churn/{month}/reopen": {csperf.RoleAdmin},
 	"POST /churn/{month}/reopen":        {csperf.RoleAdmin},
 	"GET /import":                       {csperf.RoleAdmin, csperf.RoleManager},

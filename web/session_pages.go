@@ -50,6 +50,7 @@ func (s *Server) registerPages() {
 	s.route("GET /import", policyImport, s.importIndex)
 	s.route("GET /churn", policyChurnRead, s.churnPage)
 	s.route("GET /churn/export", policyRecordsExport, s.churnExport)
+	s.route("POST /churn/settings", policyChurnManage, s.churnSettingsPage)
 	s.route("POST /churn/{month}/close", policyChurnManage, s.churnClosePage)
 	s.route("POST /churn/{month}/reopen", policyChurnReopen, s.churnReopenPage)
 	s.route("GET /audit", policyAuditLog, s.auditPage)
