@@ -118,3 +118,23 @@ func CanRate(u *csperf.User, source, employeeID, groupID string) bool {
 func CanObject(u *csperf.User, employeeID string) bool {
 	return CanManage(u.Role) || u.EmployeeID != "" && u.EmployeeID == employeeID
 }
+
+// CanReadResult reports whether u may read the result and explanation of
+// an employee of the group: those who manage or sign off cycles, the
+// employee themself, the supervisor of the employee's group, and viewers.
+func CanReadResult(u *csperf.User, employeeID, groupID string) bool {
+	switch {
+	case CanManage(u.Role) || CanApprove(u.Role) || u.Role == csperf.RoleViewer:
+		return true
+	case u.EmployeeID != "" && u.EmployeeID == employeeID:
+		return true
+	case u.Role == csperf.RoleSupervisor:
+		return groupID != "" && slices.Contains(u.GroupIDs, groupID)
+	}
+	return false
+}
+
+// CanReadAll reports whether u may read every result of a cycle.
+func CanReadAll(u *csperf.User) bool {
+	return CanManage(u.Role) || CanApprove(u.Role) || u.Role == csperf.RoleViewer
+}

@@ -258,8 +258,20 @@ func (db *DB) recompute(ctx context.Context, q querier, c *scorecard.Cycle) (*sc
 }
 
 // CycleComputation returns a cycle's stored computation (its canonical
-// JSON, read back) and the SHA-256 it was stored with.
+// JSON, read back) and the SHA-256 it was stored with. A signed-in user
+// must be allowed to read every result (scorecard.CanReadAll).
 func (db *DB) CycleComputation(ctx context.Context, id string) (*scorecard.Computation, string, error) {
+	u, err := db.cycleUser(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if u != nil && !scorecard.CanReadAll(u) {
+		return nil, "", csperf.Errorf(csperf.EFORBIDDEN, "your role (%s) may read only the results it is allowed to (your own, or your groups')", u.Role)
+	}
+	return db.computation(ctx, id)
+}
+
+func (db *DB) computation(ctx context.Context, id string) (*scorecard.Computation, string, error) {
 	var js, sum sql.NullString
 	err := db.r.QueryRowContext(ctx, db.q(`SELECT result_json, result_sha256 FROM cycles WHERE cycle_id = ?`), id).Scan(&js, &sum)
 	if err == sql.ErrNoRows {
@@ -278,15 +290,26 @@ func (db *DB) CycleComputation(ctx context.Context, id string) (*scorecard.Compu
 	return comp, sum.String, nil
 }
 
-// CycleResult returns one employee's result and explanation.
+// CycleResult returns one employee's result and explanation. A signed-in
+// user must be allowed to read it (scorecard.CanReadResult): every
+// employee reads their own.
 func (db *DB) CycleResult(ctx context.Context, id, employeeID string) (*scorecard.Result, error) {
-	var js string
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT explanation FROM cycle_results WHERE cycle_id = ? AND employee_id = ?`), id, employeeID).Scan(&js)
+	u, err := db.cycleUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var js, group string
+	err = db.r.QueryRowContext(ctx, db.q(`SELECT r.explanation, m.group_id FROM cycle_results r
+		JOIN cycle_members m ON m.cycle_id = r.cycle_id AND m.employee_id = r.employee_id
+		WHERE r.cycle_id = ? AND r.employee_id = ?`), id, employeeID).Scan(&js, &group)
 	if err == sql.ErrNoRows {
 		return nil, csperf.Errorf(csperf.ENOTFOUND, "cycle %s has no result for employee %s", id, employeeID)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if u != nil && !scorecard.CanReadResult(u, employeeID, group) {
+		return nil, csperf.Errorf(csperf.EFORBIDDEN, "you may not read the result of employee %s", employeeID)
 	}
 	return scorecard.ParseResult([]byte(js))
 }

@@ -232,6 +232,17 @@ func TestCycleLifecycle(t *testing.T) {
 		if a1.GroupID != "G1" || a1.Name != "张三" || a1.HireDate == nil || a1.HireDate.String() != "2013-05-01" {
 			t.Errorf("A1 employee %+v", a1.Employee)
 		}
+		// Everyone reads their own explanation; a supervisor their group's.
+		if r, err := db.CycleResult(as(ctx, "zhang"), c.ID, "A1"); err != nil || r.ID != "A1" {
+			t.Errorf("own result: %v", err)
+		}
+		_, err = db.CycleResult(as(ctx, "zhang"), c.ID, "A2")
+		wantCode(t, err, csperf.EFORBIDDEN, "may not read the result of employee A2")
+		if _, err := db.CycleResult(as(ctx, "lead"), c.ID, "A2"); err != nil {
+			t.Errorf("supervisor reads the group's: %v", err)
+		}
+		_, _, err = db.CycleComputation(as(ctx, "zhang"), c.ID)
+		wantCode(t, err, csperf.EFORBIDDEN, "may read only")
 		// The same inputs give the same bytes, and the stored inputs give them too.
 		_, comp2, err := db.ComputeCycle(as(ctx, "maker"), c.ID)
 		if err != nil {

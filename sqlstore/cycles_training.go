@@ -16,6 +16,13 @@ import (
 // §10): each group's common weak items, each employee's weakest items, new
 // hires on the basic track.
 func (db *DB) TrainingNeeds(ctx context.Context, cycleID string) (*scorecard.NeedsReport, error) {
+	u, err := db.cycleUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if u != nil && !scorecard.CanReadAll(u) {
+		return nil, csperf.Errorf(csperf.EFORBIDDEN, "your role (%s) may not read the training-needs report", u.Role)
+	}
 	c, err := db.cycleQ(ctx, db.r, cycleID)
 	if err != nil {
 		return nil, err
@@ -23,7 +30,7 @@ func (db *DB) TrainingNeeds(ctx context.Context, cycleID string) (*scorecard.Nee
 	if c.State != scorecard.StateClosed {
 		return nil, csperf.Errorf(csperf.ECONFLICT, "cycle %s is %s: the training-needs report reads closed cycles", cycleID, c.State)
 	}
-	comp, _, err := db.CycleComputation(ctx, cycleID)
+	comp, _, err := db.computation(ctx, cycleID)
 	if err != nil {
 		return nil, err
 	}
