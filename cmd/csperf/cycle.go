@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,6 +23,9 @@ Evaluation cycles (SPEC §7): scorecards, 360 ratings, grades, bonus, promotion,
 
   list        [--kind K] [--state S] [--year Y]
   templates   the scorecard templates
+  template    --file T.json       add or replace a template (JSON of scorecard.Template; checked: weights sum to 100%, KPIs known)
+  settings    [--missing renormalise|zero] [--grades excellent=90:1.5,good=80:1.2,qualified=60:1,unqualified=:0.8]
+              [--raises 8,5,3,0] [--weak 60] [--common 100/3] [--new-hire-months 6]   show or change (new cycles copy them)
   create      --kind monthly|quarterly|annual --period 2015-09|2015-Q3|2015 (--department D | --group G) [--id ID] [--name N] [--templates T1,T2]
   rate        CYCLE --file FILE   import ratings (columns employee_id/工号, item/考核项, source/评价来源 self|supervisor|自评|上级, points/分数)
   rate        CYCLE --employee E --item I --source self|supervisor --points P
@@ -50,7 +57,7 @@ func (m *Main) runCycle(ctx context.Context, args []string) error {
 	}
 	sub, args := args[0], args[1:]
 	run, ok := map[string]func(*cycleCmd) error{
-		"list": (*cycleCmd).list, "templates": (*cycleCmd).templates, "create": (*cycleCmd).create, "rate": (*cycleCmd).rate,
+		"list": (*cycleCmd).list, "templates": (*cycleCmd).templates, "template": (*cycleCmd).template, "settings": (*cycleCmd).settings, "create": (*cycleCmd).create, "rate": (*cycleCmd).rate,
 		"collected": (*cycleCmd).collected, "compute": (*cycleCmd).compute, "show": (*cycleCmd).show, "verify": (*cycleCmd).verify,
 		"approve": (*cycleCmd).approve, "object": (*cycleCmd).object, "answer": (*cycleCmd).answer, "close": (*cycleCmd).close,
 		"reopen": (*cycleCmd).reopen, "export": (*cycleCmd).export, "promotions": (*cycleCmd).promotions, "raises": (*cycleCmd).raises,
@@ -221,6 +228,131 @@ func (c *cycleCmd) templates() error {
 		}
 	}
 	return c.write(ts, []table{t})
+}
+
+func (c *cycleCmd) template() error {
+	file := c.fs.String("file", "", "the template as JSON")
+	if err := c.open(0); err != nil {
+		return err
+	}
+	defer c.db.Close()
+	b, err := os.ReadFile(*file)
+	if err != nil {
+		return csperf.Errorf(csperf.EINVALID, "read template: %v", err)
+	}
+	var t scorecard.Template
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil {
+		return csperf.Errorf(csperf.EINVALID, "%s: %v", *file, err)
+	}
+	if err := c.db.SaveScorecardTemplate(c.ctx, t); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.m.Stdout, "template %s saved (cycles created from now on use it)\n", t.ID)
+	return nil
+}
+
+func (c *cycleCmd) settings() error {
+	missing := c.fs.String("missing", "", "missing-input rule: renormalise or zero")
+	grades := c.fs.String("grades", "", "CODE=MIN:COEFFICIENT,… best first; the last has no MIN")
+	raises := c.fs.String("raises", "", "suggested raise in percent of quartiles 1–4, e.g. 8,5,3,0")
+	weak := c.fs.String("weak", "", "training: an item below these points is weak")
+	common := c.fs.String("common", "", "training: a common weakness from this percent of a group")
+	newHire := c.fs.Int("new-hire-months", -1, "training: new hires are employed less than this many months")
+	if err := c.open(0); err != nil {
+		return err
+	}
+	defer c.db.Close()
+	s, err := c.db.ScorecardSettings(c.ctx)
+	if err != nil {
+		return err
+	}
+	changed := false
+	num := func(flag, text string) (scorecard.Number, error) {
+		n, err := scorecard.ParseNumber(text)
+		if err != nil {
+			return n, csperf.FieldErrorf(flag, "%v", err)
+		}
+		return n, nil
+	}
+	if *missing != "" {
+		s.Missing, changed = *missing, true
+	}
+	if *grades != "" {
+		old := s.Grades
+		s.Grades = nil
+		for _, part := range strings.Split(*grades, ",") {
+			code, rest, ok1 := strings.Cut(strings.TrimSpace(part), "=")
+			minText, coefText, ok2 := strings.Cut(rest, ":")
+			if !ok1 || !ok2 {
+				return csperf.FieldErrorf("grades", "%q is not CODE=MIN:COEFFICIENT", part)
+			}
+			g := scorecard.Grade{Code: code}
+			if i := slices.IndexFunc(old, func(o scorecard.Grade) bool { return o.Code == code }); i >= 0 {
+				g.NameZH, g.NameEN = old[i].NameZH, old[i].NameEN
+			}
+			if minText != "" {
+				m, err := num("grades", minText)
+				if err != nil {
+					return err
+				}
+				g.Min = &m
+			}
+			if g.Coefficient, err = num("grades", coefText); err != nil {
+				return err
+			}
+			s.Grades = append(s.Grades, g)
+		}
+		changed = true
+	}
+	if *raises != "" {
+		parts := strings.Split(*raises, ",")
+		if len(parts) != 4 {
+			return csperf.FieldErrorf("raises", "give four percentages, top quartile first")
+		}
+		for i, p := range parts {
+			if s.RaiseBands[i], err = num("raises", p); err != nil {
+				return err
+			}
+		}
+		changed = true
+	}
+	if *weak != "" {
+		if s.WeakPoints, err = num("weak", *weak); err != nil {
+			return err
+		}
+		changed = true
+	}
+	if *common != "" {
+		if s.CommonShare, err = num("common", *common); err != nil {
+			return err
+		}
+		changed = true
+	}
+	if *newHire >= 0 {
+		s.NewHireMonths, changed = *newHire, true
+	}
+	if changed {
+		if err := c.db.SetScorecardSettings(c.ctx, s); err != nil {
+			return err
+		}
+	}
+	t := table{Title: "scorecard settings (new cycles copy them)", Header: []string{"setting", "value"}}
+	t.Rows = append(t.Rows, []string{"missing", s.Missing})
+	for _, g := range s.Grades {
+		min := "—"
+		if g.Min != nil {
+			min = "≥ " + trimDecimals(g.Min.String())
+		}
+		t.Rows = append(t.Rows, []string{"grade " + g.Code + " " + g.NameZH, min + " ×" + trimDecimals(g.Coefficient.String())})
+	}
+	for i, r := range s.RaiseBands {
+		t.Rows = append(t.Rows, []string{fmt.Sprintf("raise quartile %d", i+1), trimDecimals(r.String()) + "%"})
+	}
+	t.Rows = append(t.Rows, []string{"training weak below", trimDecimals(s.WeakPoints.String())}, []string{"training common from", s.CommonShare.String() + "%"},
+		[]string{"training new hire months", strconv.Itoa(s.NewHireMonths)})
+	return c.write(s, []table{t})
 }
 
 func (c *cycleCmd) create() error {
