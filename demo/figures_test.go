@@ -346,3 +346,20 @@ func TestWindows(t *testing.T) {
 		}
 	}
 }
+
+// TestJobOrder checks that kinds are imported in registry order, so that
+// every reference points at rows imported before.
+func TestJobOrder(t *testing.T) {
+	w, err := newWorld(Options{Seed: 1, Scale: 0.01, End: csperf.MakeMonth(2025, 6)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := -1
+	for _, j := range w.jobs() {
+		i := slices.IndexFunc(csperf.Kinds, func(k *csperf.Kind) bool { return k.Name == j.kind })
+		if i <= last {
+			t.Errorf("%s is imported out of registry order", j.kind)
+		}
+		last = i
+	}
+}
