@@ -162,16 +162,9 @@ func trimDecimals(s string) string {
 	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }
 
-func timeOr(c *scorecard.Cycle, by string) string {
-	if by == "" {
-		return "—"
-	}
-	return by
-}
-
 func cycleRow(cy *scorecard.Cycle) []string {
 	return []string{cy.ID, cy.Name, cy.Kind, cy.Period, cy.ScopeLevel + " " + cy.ScopeID, cy.State, strconv.Itoa(cy.Members),
-		strconv.Itoa(cy.Ratings), timeOr(cy, cy.ComputedBy), timeOr(cy, cy.ApprovedBy), strconv.Itoa(cy.Objections), orDashS(cy.SHA256)}
+		strconv.Itoa(cy.Ratings), orDashS(cy.ComputedBy), orDashS(cy.ApprovedBy), strconv.Itoa(cy.Objections), orDashS(cy.SHA256)}
 }
 
 var cycleHeader = []string{"cycle_id", "name", "kind", "period", "scope", "state", "members", "ratings", "maker", "checker", "open_objections", "sha256"}
