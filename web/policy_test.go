@@ -276,8 +276,14 @@ func TestRouteRoleScopeMatrix(t *testing.T) {
 				t.Errorf("%s %s as %s on %s's record: status %d, want allowed=%v: %.200s", rt.Method, r.Request.URL.Path, role, owner, r.StatusCode, want, r)
 			}
 		}
+		pg := strings.HasSuffix(t.Name(), "/postgres")
 		for _, rt := range e.srv.Routes() {
 			pattern := rt.Method + " " + rt.Path
+			if pg && !strings.HasPrefix(rt.Path, "/api/") {
+				// Pages share the API's checks; what differs between the
+				// engines is the scope's SQL, which the API routes cover.
+				continue
+			}
 			for _, role := range csperf.Roles {
 				if rt.Kind == "" {
 					allowed, ok := roleRoutes[pattern]
