@@ -3,6 +3,31 @@
 // pages in Chinese and English, the /api/v1/ JSON API with its OpenAPI
 // document, imports and exports. It sees the store only through the small
 // interfaces of services.go.
+//
+// Decisions, for operators and API users:
+//
+//   - Every route is registered through Server.route with a policy (see
+//     policy.go for the role table); a record outside the caller's scope
+//     answers 404 exactly like a missing one, so ids cannot be probed.
+//   - Composite keys appear in URLs joined with "~":
+//     /api/v1/memberships/E0012~2015-01-01.
+//   - API values: dates "YYYY-MM-DD", times RFC 3339 in the organisation's
+//     zone (input without an offset is local time), money as decimal
+//     strings; personal data masked unless the caller may unmask and asks
+//     ?unmask=1, which is audited. Errors are
+//     {"error":{"code","field","message"}} with the status chosen in one
+//     place (statusOf).
+//   - The session cookie is "__Host-csperf": Secure, HttpOnly,
+//     SameSite=Lax, Path=/. Browsers keep Secure cookies from
+//     http://localhost and http://127.0.0.1 (Chromium does; the browser
+//     test signs in over http://127.0.0.1), so local use needs no TLS. For
+//     plain HTTP on another address, Config.InsecureCookies (csperf serve
+//     --insecure-cookies) names the cookie "csperf" without Secure.
+//   - Sessions end after 30 idle minutes or 12 hours; only the hash of the
+//     session id is stored. Cross-origin state-changing requests are
+//     refused (http.CrossOriginProtection) and forms carry a per-session
+//     token (header X-CSRF-Token for API calls made with the cookie).
+//   - The client address is the TCP peer: X-Forwarded-For is not trusted.
 package web
 
 import (
