@@ -216,6 +216,12 @@ func TestSecurityHeaders(t *testing.T) {
 				t.Errorf("%s: Cache-Control %q", c.path, h.Get("Cache-Control"))
 			}
 		}
+		if r := e.get("/api/v1/nope", "admin"); r.StatusCode != 404 || !strings.Contains(r.String(), `"code":"not_found"`) {
+			t.Errorf("unknown API path: %d %s", r.StatusCode, r)
+		}
+		if r := e.get("/nope", "admin"); r.StatusCode != 404 || !strings.Contains(r.String(), "未找到") {
+			t.Errorf("unknown page: %d", r.StatusCode)
+		}
 		if r := e.get("/static/", ""); r.StatusCode != 404 {
 			t.Errorf("static directory listing: %d", r.StatusCode)
 		}

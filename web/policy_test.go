@@ -24,7 +24,7 @@ func TestEveryRouteHasPolicy(t *testing.T) {
 			if rt.Policy == "" || p == nil || (!p.public && len(p.roles) == 0) {
 				t.Errorf("%s %s has no policy", rt.Method, rt.Path)
 			}
-			if p != nil && p.public && !slices.Contains([]string{"/static/", "/healthz", "/login", "/login/totp", "/api/v1/openapi.json"}, rt.Path) {
+			if p != nil && p.public && !slices.Contains([]string{"/", "/static/", "/healthz", "/login", "/login/totp", "/api/v1/openapi.json"}, rt.Path) {
 				t.Errorf("%s %s is public", rt.Method, rt.Path)
 			}
 			key := rt.Method + " " + rt.Path
@@ -120,6 +120,7 @@ var roleRoutes = map[string][]string{
 	"POST /users/{id}":                  {csperf.RoleAdmin},
 	"GET /static/":                      nil, // public
 	"GET /healthz":                      nil,
+	"GET /":                             nil,
 	"GET /login":                        nil,
 	"POST /login":                       nil,
 	"GET /api/v1/openapi.json":          nil,

@@ -18,6 +18,13 @@ func (s *Server) registerPages() {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		http.StripPrefix("/static/", static).ServeHTTP(w, r)
 	})
+	// Unknown pages answer in the app's own 404 page (JSON under /api/).
+	s.route("GET /", policyPublic, func(w http.ResponseWriter, r *http.Request) {
+		if ri, err := s.authenticate(r); err == nil && (ri.sess == nil || !ri.sess.mfaPending) {
+			r = r.WithContext(withReq(r.Context(), ri))
+		}
+		s.fail(w, r, csperf.Errorf(csperf.ENOTFOUND, "no such page"))
+	})
 	s.route("GET /healthz", policyPublic, func(w http.ResponseWriter, r *http.Request) {
 		s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
