@@ -263,3 +263,22 @@ func TestChurnSettingsForm(t *testing.T) {
 		}
 	})
 }
+
+func TestCustomerTimeline(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		seed(t, db, "visits", csperf.Record{"visit_id": "V1", "customer_id": "C1", "advisor_id": "A1", "visit_date": date("2015-12-01")},
+			csperf.Record{"visit_id": "V2", "customer_id": "C1", "advisor_id": "B1", "visit_date": date("2016-01-05")})
+		e.sendJSON("POST", "/api/v1/complaints", "admin", map[string]any{"complaint_id": "K1", "customer_id": "C1", "employee_id": "B1", "class": "3", "opened_at": "2016-01-06T09:00:00"})
+		page := e.get("/r/customers/C1", "manager").String()
+		i, j, k := strings.Index(page, `href="/r/complaints/K1"`), strings.Index(page, `href="/r/visits/V2"`), strings.Index(page, `href="/r/visits/V1"`)
+		if i < 0 || j < 0 || k < 0 || !(i < j && j < k) {
+			t.Errorf("timeline order: K1 %d, V2 %d, V1 %d", i, j, k)
+		}
+		// The agent's timeline holds only the agent's own records.
+		page = e.get("/r/customers/C1", "agent").String()
+		if !strings.Contains(page, `href="/r/visits/V1"`) || strings.Contains(page, `href="/r/visits/V2"`) || strings.Contains(page, `href="/r/complaints/K1"`) {
+			t.Errorf("agent's timeline shows other groups' records")
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -233,7 +234,78 @@ func relatedLinks(p *page, k *csperf.Kind, id string) []related {
 	return out
 }
 
+// event is one line of a customer's timeline.
+type event struct {
+	At      time.Time
+	When    string
+	Kind    string
+	Href    string
+	ID      string
+	Summary string
+}
+
+// timelineKinds are the kinds a customer's timeline shows, with the fields
+// that sum a record up.
+var timelineKinds = []struct {
+	kind    string
+	summary []string
+}{
+	{"visits", []string{"advisor_id", "service_type", "amount"}},
+	{"calls", []string{"direction", "agent_id", "resolved_first_contact"}},
+	{"service_requests", []string{"channel", "category", "employee_id"}},
+	{"complaints", []string{"class", "status", "cause", "employee_id"}},
+	{"return_visit_plans", []string{"specialist_id", "mode", "purpose"}},
+	{"return_visits", []string{"specialist_id", "satisfaction", "opinions"}},
+	{"surveys", []string{"overall", "employee_id", "suggestions"}},
+	{"contracts", []string{"expiry_date", "renewed", "employee_id"}},
+	{"orders", []string{"product", "final_price", "employee_id"}},
+	{"promises", []string{"content", "kept", "employee_id"}},
+	{"change_requests", []string{"employee_id", "reason"}},
+	{"proposals", []string{"title", "status"}},
+}
+
+// timeline merges, newest first, the latest records of every kind about
+// customer id that u may see: whoever serves the customer next knows the
+// history (SPEC §2).
+func (s *Server) timeline(ctx context.Context, p *page, u *csperf.User, id string) ([]event, error) {
+	const perKind, total = 20, 60
+	var out []event
+	for _, tk := range timelineKinds {
+		k := csperf.KindByName(tk.kind)
+		df := datingField(k)
+		recs, _, err := s.cfg.Records.ListRecords(ctx, k, csperf.RecordFilter{Where: map[string]string{"customer_id": id},
+			Sort: "-" + df, Limit: perKind, Scope: scope(u, k)})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			e := event{Kind: p.KindLabel(k), ID: recordID(k, rec), Href: "/r/" + k.Name + "/" + url.PathEscape(recordID(k, rec))}
+			switch v := rec[df].(type) {
+			case time.Time:
+				e.At, e.When = v, v.In(s.cfg.Loc).Format("2006-01-02 15:04")
+			case csperf.Date:
+				e.At, e.When = v.Time(s.cfg.Loc), v.String()
+			}
+			var parts []string
+			for _, n := range tk.summary {
+				if v := rec[n]; v != nil {
+					f := k.Field(n)
+					parts = append(parts, p.FieldLabel(f)+" "+s.display(p, f, v, false))
+				}
+			}
+			e.Summary = strings.Join(parts, " · ")
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b event) int { return b.At.Compare(a.At) })
+	if len(out) > total {
+		out = out[:total]
+	}
+	return out, nil
+}
+
 type formData struct {
+	Timeline []event
 	Related  []related
 	Kind     *csperf.Kind
 	ID       string
@@ -459,6 +531,12 @@ func (s *Server) recordPage(k *csperf.Kind) http.HandlerFunc {
 			Unmasked: unmask, CanMask: canUnmask(u) && len(piiFields(k)) > 0, Action: "/r/" + k.Name + "/" + url.PathEscape(id)}
 		d.Fields = s.form(p, k, rec, false, unmask, nil, nil)
 		d.Related = relatedLinks(p, k, id)
+		if k.Name == "customers" {
+			if d.Timeline, err = s.timeline(r.Context(), p, u, id); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
 		if !d.CanWrite || unmask {
 			for i := range d.Fields {
 				d.Fields[i].ReadOnly = true
