@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"csperf"
 )
@@ -23,6 +22,15 @@ func (d dialect) utcDay(col string, t csperf.FieldType) string {
 	return "substr(" + col + ", 1, 10)"
 }
 
+// noIndex keeps SQLite from using an index on a column in a condition
+// (unary +); PostgreSQL's planner picks a scan by itself.
+func (d dialect) noIndex(col string) string {
+	if d.engine == sqlite {
+		return "+" + col
+	}
+	return col
+}
+
 // sumInt is SUM of an integer column as a 64-bit integer on both engines
 // (PostgreSQL widens SUM(bigint) to numeric).
 func (d dialect) sumInt(expr string) string {
@@ -32,8 +40,8 @@ func (d dialect) sumInt(expr string) string {
 	return "SUM(" + expr + ")"
 }
 
-// insertIgnore is the head of an INSERT that skips rows whose key exists;
-// the statement must end with onConflictIgnore.
+// onConflictIgnore ends an INSERT that skips rows whose key exists (an
+// INSERT … SELECT needs a WHERE clause before it on SQLite).
 func (d dialect) onConflictIgnore() string { return " ON CONFLICT DO NOTHING" }
 
 // lockRollups serialises roll-up maintenance: two PostgreSQL transactions
@@ -45,7 +53,3 @@ func (d dialect) lockRollups(ctx context.Context, conn querier) error {
 	_, err := conn.ExecContext(ctx, "LOCK TABLE kpi_measures IN SHARE ROW EXCLUSIVE MODE")
 	return err
 }
-
-// beginRollups opens a write transaction on conn for maintenance outside
-// an import.
-func (d dialect) beginRollups(ctx context.Context, conn *sql.Conn) error { return d.begin(ctx, conn) }

@@ -19,13 +19,25 @@ type eventReader struct {
 	sel   string
 	names []string
 	types []csperf.FieldType
+	sets  []suppliedSet
+}
+
+type suppliedSet struct {
+	field, key, query string
+	ids               map[string]bool // nil until loaded
 }
 
 // suppliedSQL are the joins behind the supplied fields, on table alias t.
 var suppliedSQL = map[string]string{
-	"calls.qa_scored":         "EXISTS (SELECT 1 FROM qa_evaluations q WHERE q.call_id = t.call_id)",
-	"return_visit_plans.done": "EXISTS (SELECT 1 FROM return_visits r WHERE r.plan_id = t.plan_id)",
 	"qa_evaluations.agent_id": "(SELECT c.agent_id FROM calls c WHERE c.call_id = t.call_id)",
+}
+
+// suppliedSets are the supplied booleans "some row of another kind names
+// this event": the ids named are read once into a set, which is much
+// cheaper than a lookup per event.
+var suppliedSets = map[string]struct{ key, query string }{
+	"calls.qa_scored":         {"call_id", "SELECT DISTINCT call_id FROM qa_evaluations"},
+	"return_visit_plans.done": {"plan_id", "SELECT DISTINCT plan_id FROM return_visits WHERE plan_id IS NOT NULL"},
 }
 
 func newEventReader(db *DB, kind string) *eventReader {
@@ -39,6 +51,10 @@ func newEventReader(db *DB, kind string) *eventReader {
 	}
 	for _, f := range kpi.EventFields(kind) {
 		if !f.Supplied {
+			continue
+		}
+		if s, ok := suppliedSets[kind+"."+f.Name]; ok {
+			rd.sets = append(rd.sets, suppliedSet{field: f.Name, key: s.key, query: s.query})
 			continue
 		}
 		expr, ok := suppliedSQL[kind+"."+f.Name]
@@ -64,9 +80,30 @@ func (rd *eventReader) dayRange(field string, a, b csperf.Date, loc *time.Locati
 	return "t." + field + " >= ? AND t." + field + " <= ?", []any{rd.db.d.arg(a), rd.db.d.arg(b)}
 }
 
+// dayScan is dayRange for a pass over most of the table: the engine is
+// told to scan rather than look every event up through the date index.
+func (rd *eventReader) dayScan(field string, a, b csperf.Date, loc *time.Location) (string, []any) {
+	w, args := rd.dayRange(field, a, b, loc)
+	return strings.ReplaceAll(w, "t."+field, rd.db.d.noIndex("t."+field)), args
+}
+
 // each calls fn with every event matching where (on alias t). The event
 // map is reused between calls: fn must not keep it.
 func (rd *eventReader) each(ctx context.Context, q querier, where string, args []any, fn func(kpi.Event) error) error {
+	for i := range rd.sets {
+		s := &rd.sets[i]
+		if s.ids != nil {
+			continue
+		}
+		ids, err := scanStrings(q.QueryContext(ctx, s.query))
+		if err != nil {
+			return err
+		}
+		s.ids = make(map[string]bool, len(ids))
+		for _, id := range ids {
+			s.ids[id] = true
+		}
+	}
 	sqlText := "SELECT " + rd.sel + " FROM " + rd.kind.Table + " t"
 	if where != "" {
 		sqlText += " WHERE " + where
@@ -96,6 +133,10 @@ func (rd *eventReader) each(ctx context.Context, q querier, where string, args [
 				return fmt.Errorf("%s.%s: %w", rd.kind.Name, rd.names[i], err)
 			}
 			e[rd.names[i]] = x
+		}
+		for _, s := range rd.sets {
+			id, _ := e[s.key].(string)
+			e[s.field] = s.ids[id]
 		}
 		if err := fn(e); err != nil {
 			return err

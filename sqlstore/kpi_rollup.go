@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -250,10 +251,10 @@ func (db *DB) refreshRollups(ctx context.Context, conn *sql.Conn, k *csperf.Kind
 	var dep string
 	switch k.Name {
 	case kpi.KindQAEvaluations:
-		dep = `INSERT INTO kpi_dirty_days (kind, day) SELECT DISTINCT 'calls', ` + db.d.utcDay("c.queued_at", csperf.TTime) + `
+		dep = `INSERT INTO kpi_dirty_days (kind, day) SELECT DISTINCT 'calls.qa_scored', ` + db.d.utcDay("c.queued_at", csperf.TTime) + `
 			FROM calls c WHERE c.call_id IN (SELECT i.call_id FROM imp i)`
 	case kpi.KindReturnVisits:
-		dep = `INSERT INTO kpi_dirty_days (kind, day) SELECT DISTINCT 'return_visit_plans', p.planned_date
+		dep = `INSERT INTO kpi_dirty_days (kind, day) SELECT DISTINCT 'return_visit_plans.done', p.planned_date
 			FROM return_visit_plans p WHERE p.plan_id IN (SELECT i.plan_id FROM imp i)`
 	}
 	if dep != "" {
@@ -287,6 +288,15 @@ func (db *DB) flushRollups(ctx context.Context, conn querier, defs []kpi.Definit
 		return err
 	}
 	r := &rollup{db: db, q: conn, org: org, p: p}
+	// Group history first, so that rows recomputed below are not moved
+	// twice; a rebuild writes every row with the current groups anyway.
+	if rebuild {
+		if _, err := conn.ExecContext(ctx, `DELETE FROM kpi_dirty_employees`); err != nil {
+			return err
+		}
+	} else if err := r.moveEmployees(ctx); err != nil {
+		return err
+	}
 	// Measures no KPI uses any more.
 	for id := range built {
 		if _, ok := active[id]; !ok || rebuild {
@@ -325,9 +335,6 @@ func (db *DB) flushRollups(ctx context.Context, conn querier, defs []kpi.Definit
 		if len(ids) == countGroup(active, g) {
 			fresh[g[0]+"."+g[1]] = true
 		}
-	}
-	if err := r.moveEmployees(ctx); err != nil {
-		return err
 	}
 	return r.drainDays(ctx, active, fresh)
 }
@@ -581,15 +588,17 @@ func (r *rollup) drainDays(ctx context.Context, active map[string]kpi.Measure, f
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
-	for _, kind := range kinds {
+	for _, dirty := range kinds {
+		// "calls.qa_scored": only the measures reading that field.
+		kind, only, _ := strings.Cut(dirty, ".")
 		groups := map[string][]string{}
 		for id, m := range active {
-			if m.Kind == kind && !fresh[m.Kind+"."+m.DateField] {
+			if m.Kind == kind && !fresh[m.Kind+"."+m.DateField] && (only == "" || readsField(m, only)) {
 				groups[m.DateField] = append(groups[m.DateField], id)
 			}
 		}
 		var days []csperf.Date
-		for _, d := range byKind[kind] {
+		for _, d := range byKind[dirty] {
 			days = append(days, d-1, d, d+1)
 		}
 		fields := make([]string, 0, len(groups))
@@ -610,10 +619,10 @@ func (r *rollup) drainDays(ctx context.Context, active map[string]kpi.Measure, f
 				}
 			}
 		}
-		vals := raw[kind]
+		vals := raw[dirty]
 		for len(vals) > 0 {
 			n := min(len(vals), 500)
-			args := append([]any{kind}, vals[:n]...)
+			args := append([]any{dirty}, vals[:n]...)
 			if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_dirty_days WHERE kind = ? AND day IN (`+placeholders(n)+`)`), args...); err != nil {
 				return fmt.Errorf("kpi roll-ups: clear dirty days: %w", err)
 			}
@@ -621,6 +630,19 @@ func (r *rollup) drainDays(ctx context.Context, active map[string]kpi.Measure, f
 		}
 	}
 	return nil
+}
+
+// readsField reports whether a measure's filter or sum reads a field.
+func readsField(m kpi.Measure, field string) bool {
+	if m.SumExpr == field {
+		return true
+	}
+	for _, c := range m.Filter {
+		if c.Field == field {
+			return true
+		}
+	}
+	return false
 }
 
 // dayRanges merges days into sorted runs of consecutive days.
@@ -658,52 +680,75 @@ type rollVal struct {
 	value, events int64
 }
 
+// scanDays is the length of a range above which recompute reads it in one
+// pass over the table instead of chunk by chunk through the date index:
+// whole builds and big imports read most of the table anyway, and a
+// sequential scan beats an index lookup per event.
+const scanDays = 62
+
 // recompute replaces the roll-ups of measures ids (kind, dated by field)
 // on local days a..b: it streams the events dated then, evaluates them with
 // the kpi package and writes the sums. With clear, the days' old rows are
 // deleted first (a whole build has cleared them already).
 func (r *rollup) recompute(ctx context.Context, kind, field string, ids []string, ms []kpi.Measure, a, b csperf.Date, clear bool) error {
+	if os.Getenv("CSPERF_TRACE") != "" {
+		start := time.Now()
+		defer func() {
+			fmt.Fprintf(os.Stderr, "kpi roll-ups %s.%s %s..%s (%d measures) %v\n", kind, field, a, b, len(ids), time.Since(start).Round(time.Millisecond))
+		}()
+	}
 	ev := newEvaluator(kind, ms, r.p)
 	rd := newEventReader(r.db, kind)
+	if int(b-a)+1 > scanDays {
+		return r.pass(ctx, ev, rd, kind, field, ids, a, b, clear, true)
+	}
 	for lo := a; lo <= b; lo += chunkDays {
-		hi := min(lo+chunkDays-1, b)
-		if clear {
-			args := append(anys(ids), r.db.d.arg(lo), r.db.d.arg(hi))
-			if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_daily WHERE measure_id IN (`+placeholders(len(ids))+`) AND day >= ? AND day <= ?`), args...); err != nil {
-				return fmt.Errorf("kpi roll-ups: clear days: %w", err)
-			}
-		}
-		agg := map[rollKey]*rollVal{}
-		where, wargs := rd.dayRange(field, lo, hi, r.p.Location)
-		err := rd.each(ctx, r.q, where, wargs, func(e kpi.Event) error {
-			day, ok := kpi.DatingDate(ev.date, e, r.p.Location)
-			if !ok || day < lo || day > hi {
-				return nil
-			}
-			o := kpi.Attribute(kind, e, day, kpi.Attribution{})
-			ev.eval(e, func(i int, c int64) {
-				k := rollKey{i, day, o.Employee, o.Group}
-				v := agg[k]
-				if v == nil {
-					v = &rollVal{group: r.org.groupOf(o.Employee, o.Group, day)}
-					agg[k] = v
-				}
-				v.value += c
-				v.events++
-			})
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("kpi roll-ups: read %s: %w", kind, err)
-		}
-		if err := r.write(ctx, ids, agg); err != nil {
+		if err := r.pass(ctx, ev, rd, kind, field, ids, lo, min(lo+chunkDays-1, b), clear, false); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// write inserts roll-up rows in batches.
+// pass recomputes days lo..hi in one query.
+func (r *rollup) pass(ctx context.Context, ev *evaluator, rd *eventReader, kind, field string, ids []string, lo, hi csperf.Date, clear, scan bool) error {
+	agg := map[rollKey]*rollVal{}
+	where, wargs := rd.dayRange(field, lo, hi, r.p.Location)
+	if scan {
+		where, wargs = rd.dayScan(field, lo, hi, r.p.Location)
+	}
+	err := rd.each(ctx, r.q, where, wargs, func(e kpi.Event) error {
+		day, ok := kpi.DatingDate(ev.date, e, r.p.Location)
+		if !ok || day < lo || day > hi {
+			return nil
+		}
+		o := kpi.Attribute(kind, e, day, kpi.Attribution{})
+		ev.eval(e, func(i int, c int64) {
+			k := rollKey{i, day, o.Employee, o.Group}
+			v := agg[k]
+			if v == nil {
+				v = &rollVal{group: r.org.groupOf(o.Employee, o.Group, day)}
+				agg[k] = v
+			}
+			v.value += c
+			v.events++
+		})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("kpi roll-ups: read %s: %w", kind, err)
+	}
+	if clear {
+		args := append(anys(ids), r.db.d.arg(lo), r.db.d.arg(hi))
+		if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_daily WHERE measure_id IN (`+placeholders(len(ids))+`) AND day >= ? AND day <= ?`), args...); err != nil {
+			return fmt.Errorf("kpi roll-ups: clear days: %w", err)
+		}
+	}
+	return r.write(ctx, ids, agg)
+}
+
+// write inserts roll-up rows in key order, in batches through one
+// prepared statement.
 func (r *rollup) write(ctx context.Context, ids []string, agg map[rollKey]*rollVal) error {
 	if len(agg) == 0 {
 		return nil
@@ -724,34 +769,42 @@ func (r *rollup) write(ctx context.Context, ids []string, agg map[rollKey]*rollV
 		}
 		return strings.Compare(x.src, y.src)
 	})
-	const batch = 100
-	one := "(?, ?, ?, ?, ?, ?, ?)"
-	args := make([]any, 0, batch*7)
-	flush := func(n int) error {
-		if n == 0 {
-			return nil
+	const batch = 500
+	stmt := func(n int) string {
+		return r.db.q(`INSERT INTO kpi_daily (measure_id, day, employee_id, src_group, group_id, value, events) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", n), ", "))
+	}
+	var full *sql.Stmt
+	if len(keys) >= batch {
+		if p, ok := r.q.(interface {
+			PrepareContext(context.Context, string) (*sql.Stmt, error)
+		}); ok {
+			var err error
+			if full, err = p.PrepareContext(ctx, stmt(batch)); err != nil {
+				return fmt.Errorf("kpi roll-ups: write: %w", err)
+			}
+			defer full.Close()
 		}
-		_, err := r.q.ExecContext(ctx, r.db.q(`INSERT INTO kpi_daily (measure_id, day, employee_id, src_group, group_id, value, events) VALUES `+
-			strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")), args...)
-		args = args[:0]
+	}
+	args := make([]any, 0, batch*7)
+	for i, k := range keys {
+		v := agg[k]
+		args = append(args, ids[k.m], r.db.d.arg(k.day), k.emp, k.src, v.group, v.value, v.events)
+		if n := len(args) / 7; n < batch && i < len(keys)-1 {
+			continue
+		}
+		var err error
+		if n := len(args) / 7; n == batch && full != nil {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = r.q.ExecContext(ctx, stmt(n), args...)
+		}
 		if err != nil {
 			return fmt.Errorf("kpi roll-ups: write: %w", err)
 		}
-		return nil
+		args = args[:0]
 	}
-	n := 0
-	for _, k := range keys {
-		v := agg[k]
-		args = append(args, ids[k.m], r.db.d.arg(k.day), k.emp, k.src, v.group, v.value, v.events)
-		n++
-		if n == batch {
-			if err := flush(n); err != nil {
-				return err
-			}
-			n = 0
-		}
-	}
-	return flush(n)
+	return nil
 }
 
 // evaluator applies the measures of one kind and date field to events.

@@ -18,7 +18,6 @@ CREATE TABLE kpi_daily (
     events BIGINT NOT NULL,
     PRIMARY KEY (measure_id, day, employee_id, src_group)
 );
-CREATE INDEX kpi_daily_employee ON kpi_daily (employee_id, day);
 
 -- The measures kpi_daily holds, with the settings they were built under
 -- (time zone and KPI parameters): a measure whose fingerprint differs is
@@ -176,11 +175,11 @@ CREATE FUNCTION kpi_mark_dependent() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_TABLE_NAME = 'qa_evaluations' THEN
         INSERT INTO kpi_dirty_days (kind, day)
-        SELECT 'calls', (c.queued_at AT TIME ZONE 'UTC')::date FROM calls c WHERE c.call_id = OLD.call_id
+        SELECT 'calls.qa_scored', (c.queued_at AT TIME ZONE 'UTC')::date FROM calls c WHERE c.call_id = OLD.call_id
         ON CONFLICT DO NOTHING;
     ELSIF TG_TABLE_NAME = 'return_visits' THEN
         INSERT INTO kpi_dirty_days (kind, day)
-        SELECT 'return_visit_plans', p.planned_date FROM return_visit_plans p WHERE p.plan_id = OLD.plan_id
+        SELECT 'return_visit_plans.done', p.planned_date FROM return_visit_plans p WHERE p.plan_id = OLD.plan_id
         ON CONFLICT DO NOTHING;
     ELSIF TG_TABLE_NAME = 'calls' THEN
         INSERT INTO kpi_dirty_days (kind, day)

@@ -18,7 +18,6 @@ CREATE TABLE kpi_daily (
     events BIGINT NOT NULL,
     PRIMARY KEY (measure_id, day, employee_id, src_group)
 ) WITHOUT ROWID;
-CREATE INDEX kpi_daily_employee ON kpi_daily (employee_id, day);
 
 -- The measures kpi_daily holds, with the settings they were built under
 -- (time zone and KPI parameters): a measure whose fingerprint differs is
@@ -211,12 +210,12 @@ END;
 CREATE TRIGGER return_visits_kpi_upd AFTER UPDATE ON return_visits FOR EACH ROW
 BEGIN
     INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'return_visits', substr(v, 1, 10) FROM (SELECT OLD.done_date AS v) WHERE v IS NOT NULL;
-    INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'return_visit_plans', p.planned_date FROM return_visit_plans p WHERE p.plan_id = OLD.plan_id;
+    INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'return_visit_plans.done', p.planned_date FROM return_visit_plans p WHERE p.plan_id = OLD.plan_id;
 END;
 CREATE TRIGGER return_visits_kpi_del AFTER DELETE ON return_visits FOR EACH ROW
 BEGIN
     INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'return_visits', substr(v, 1, 10) FROM (SELECT OLD.done_date AS v) WHERE v IS NOT NULL;
-    INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'return_visit_plans', p.planned_date FROM return_visit_plans p WHERE p.plan_id = OLD.plan_id;
+    INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'return_visit_plans.done', p.planned_date FROM return_visit_plans p WHERE p.plan_id = OLD.plan_id;
 END;
 CREATE TRIGGER orders_kpi_upd AFTER UPDATE ON orders FOR EACH ROW
 BEGIN
@@ -229,12 +228,12 @@ END;
 CREATE TRIGGER qa_evaluations_kpi_upd AFTER UPDATE ON qa_evaluations FOR EACH ROW
 BEGIN
     INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'qa_evaluations', substr(v, 1, 10) FROM (SELECT OLD.evaluated_at AS v) WHERE v IS NOT NULL;
-    INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'calls', substr(c.queued_at, 1, 10) FROM calls c WHERE c.call_id = OLD.call_id;
+    INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'calls.qa_scored', substr(c.queued_at, 1, 10) FROM calls c WHERE c.call_id = OLD.call_id;
 END;
 CREATE TRIGGER qa_evaluations_kpi_del AFTER DELETE ON qa_evaluations FOR EACH ROW
 BEGIN
     INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'qa_evaluations', substr(v, 1, 10) FROM (SELECT OLD.evaluated_at AS v) WHERE v IS NOT NULL;
-    INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'calls', substr(c.queued_at, 1, 10) FROM calls c WHERE c.call_id = OLD.call_id;
+    INSERT OR IGNORE INTO kpi_dirty_days (kind, day) SELECT 'calls.qa_scored', substr(c.queued_at, 1, 10) FROM calls c WHERE c.call_id = OLD.call_id;
 END;
 CREATE TRIGGER promises_kpi_upd AFTER UPDATE ON promises FOR EACH ROW
 BEGIN
