@@ -64,18 +64,17 @@ func (db *DB) ComputeCycle(ctx context.Context, id string) (*scorecard.Cycle, *s
 	}
 	var comp *scorecard.Computation
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		// Claim the cycle's row first: a close that got there before wins
-		// and this computation stops here.
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE cycles SET state = state WHERE cycle_id = ? AND state <> ?`), id, scorecard.StateClosed)
-		if err != nil {
-			return db.d.mapErr(err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return csperf.Errorf(csperf.ECONFLICT, "cycle %s was closed meanwhile", id)
-		}
+		// A close that commits while this runs wins: the triggers refuse
+		// the rows written after it, and the last UPDATE, which changes
+		// only a cycle that is not closed, finds none. (The cycle's row is
+		// not claimed first: on SQLite an UPDATE rewrites the row with its
+		// megabytes of JSON.)
 		before, err := db.cycleQ(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if before.State == scorecard.StateClosed {
+			return closedErr(before)
 		}
 		ratings, err := db.ratingsQ(ctx, tx, id)
 		if err != nil {
@@ -98,10 +97,14 @@ func (db *DB) ComputeCycle(ctx context.Context, id string) (*scorecard.Cycle, *s
 		if err := db.replaceResults(ctx, tx, id, comp, parts); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`UPDATE cycles SET state = ?, computed_at = ?, computed_by = ?, result_sha256 = ?, result_json = ?,
-			approved_at = NULL, approved_by = NULL WHERE cycle_id = ?`),
-			scorecard.StateComputed, db.d.arg(db.Now()), actorID(ctx), sum, string(js), id); err != nil {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE cycles SET state = ?, computed_at = ?, computed_by = ?, result_sha256 = ?, result_json = ?,
+			approved_at = NULL, approved_by = NULL WHERE cycle_id = ? AND state <> ?`),
+			scorecard.StateComputed, db.d.arg(db.Now()), actorID(ctx), sum, string(js), id, scorecard.StateClosed)
+		if err != nil {
 			return db.d.mapErr(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return csperf.Errorf(csperf.ECONFLICT, "cycle %s was closed meanwhile", id)
 		}
 		return db.auditTx(ctx, tx, "cycle.compute", "cycles/"+id, before.State+" "+before.SHA256, scorecard.StateComputed+" "+sum)
 	})
