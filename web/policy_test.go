@@ -124,6 +124,18 @@ var roleRoutes = map[string][]string{
 	"GET /login":                        nil,
 	"POST /login":                       nil,
 	"GET /api/v1/openapi.json":          nil,
+
+	"GET /api/v1/kpis":                           csperf.Roles,
+	"GET /api/v1/kpis/{id}/values":               csperf.Roles,
+	"GET /api/v1/goals":                          csperf.Roles,
+	"GET /api/v1/goals/{id}":                     csperf.Roles,
+	"GET /api/v1/alerts":                         csperf.Roles,
+	"POST /api/v1/alerts/{id}/ack":               {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor},
+	"GET /api/v1/cycles":                         csperf.Roles,
+	"GET /api/v1/cycles/{id}":                    csperf.Roles,
+	"GET /api/v1/cycles/{id}/results/{employee}": csperf.Roles,
+	"POST /api/v1/cycles/{id}/objections":        csperf.Roles,
+	"POST /api/v1/cycles/{id}/approve":           {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
 }
 
 // fixtures holds, per kind and owner, the id of a record the test made.

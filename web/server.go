@@ -64,6 +64,9 @@ type Config struct {
 	Audit    AuditStore
 	Settings SettingStore
 	Churn    ChurnStore
+	// Perf serves KPIs, goals, alerts and cycles; without it those
+	// routes are not registered.
+	Perf PerfStore
 
 	// Loc is the organisation's time zone (default Asia/Shanghai).
 	Loc *time.Location
@@ -156,6 +159,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.registerAPI()
+	s.registerPerf()
 	s.registerPages()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
+	"csperf/scorecard"
 	"csperf/sqlstore"
 	"csperf/web"
 )
@@ -50,7 +52,7 @@ func (m *Main) serveDB(ctx context.Context, db *sqlstore.DB, addr string, ready 
 
 func (m *Main) serve(ctx context.Context, db *sqlstore.DB, addr string, insecure bool, ready func(string)) error {
 	srv, err := web.New(web.Config{
-		Records: db, Imports: db, Users: db, Sessions: db, Audit: db, Settings: db, Churn: db,
+		Records: db, Imports: db, Users: db, Sessions: db, Audit: db, Settings: db, Churn: db, Perf: perfStore{db},
 		Loc: db.Loc, Now: db.Now, Logger: m.Logger, InsecureCookies: insecure,
 	})
 	if err != nil {
@@ -70,6 +72,8 @@ func (m *Main) serve(ctx context.Context, db *sqlstore.DB, addr string, insecure
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go srv.PurgeSessions(ctx, 10*time.Minute)
+	go m.evaluateAlerts(ctx, db, time.Hour)
+	go db.RunAlertDeliveries(ctx, time.Minute, &http.Client{Timeout: 30 * time.Second}, onceLogger(m.Logger, "deliver alerts"))
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	m.Logger.Info("serving", "addr", ln.Addr().String(), "engine", db.Engine())
@@ -104,4 +108,48 @@ func baseURL(a net.Addr) string {
 		host = "127.0.0.1"
 	}
 	return "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port))
+}
+
+// perfStore is the database as the web's PerfStore: it adds ListCycles,
+// whose filter the web package does not know.
+type perfStore struct{ *sqlstore.DB }
+
+func (p perfStore) ListCycles(ctx context.Context, kind, state string, year int) ([]scorecard.Cycle, error) {
+	return p.Cycles(ctx, sqlstore.CycleFilter{Kind: kind, State: state, Year: year})
+}
+
+// evaluateAlerts raises the alerts that are due once at start and then
+// every interval until ctx is done.
+func (m *Main) evaluateAlerts(ctx context.Context, db *sqlstore.DB, every time.Duration) {
+	logErr := onceLogger(m.Logger, "evaluate alerts")
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := db.EvaluateAlerts(ctx, db.Now()); err != nil && ctx.Err() == nil {
+			logErr(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// onceLogger logs a background job's error once for each distinct
+// message, so that a failing job does not flood the log; the messages
+// name no person (store errors carry ids and SQL, not personal data).
+func onceLogger(l *slog.Logger, job string) func(error) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	return func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		msg := err.Error()
+		if seen[msg] || len(seen) > 100 {
+			return
+		}
+		seen[msg] = true
+		l.Error(job, "err", msg)
+	}
 }

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"csperf/scorecard"
+	"csperf/sqlstore"
+)
+
+// testPerf is the database as the PerfStore, as cmd/csperf wires it.
+type testPerf struct{ *sqlstore.DB }
+
+func (p testPerf) ListCycles(ctx context.Context, kind, state string, year int) ([]scorecard.Cycle, error) {
+	return p.Cycles(ctx, sqlstore.CycleFilter{Kind: kind, State: state, Year: year})
+}
+
+func TestKPIAPIScope(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		var defs struct {
+			Items []map[string]any `json:"items"`
+		}
+		r := e.get("/api/v1/kpis", "agent")
+		if r.StatusCode != 200 {
+			t.Fatalf("kpis: %d %s", r.StatusCode, r)
+		}
+		r.json(t, &defs)
+		if len(defs.Items) == 0 {
+			t.Fatal("no KPIs")
+		}
+		id, _ := defs.Items[0]["id"].(string)
+		for _, c := range []struct {
+			role, query string
+			status      int
+		}{
+			{"agent", "?scope=employee&id=" + ownEmp + "&period=2015-12", 200},
+			{"agent", "?scope=employee&id=" + otherEmp + "&period=2015-12", 403},
+			{"agent", "?scope=employee&id=" + groupEmp + "&period=2015-12", 403},
+			{"agent", "?scope=org&period=2015-12", 403},
+			{"supervisor", "?scope=employee&id=" + groupEmp + "&period=2015-12", 200},
+			{"supervisor", "?scope=employee&id=" + otherEmp + "&period=2015-12", 403},
+			{"supervisor", "?scope=group&id=G2&period=2015-12", 403},
+			{"manager", "?scope=employee&id=" + otherEmp + "&period=2015-12&by=week", 200},
+			{"manager", "?scope=nowhere", 400},
+		} {
+			r := e.get("/api/v1/kpis/"+id+"/values"+c.query, c.role)
+			if r.StatusCode != c.status {
+				t.Errorf("%s %s: %d, want %d: %s", c.role, c.query, r.StatusCode, c.status, r)
+			}
+		}
+		// The figures are the store's, row for row.
+		var rows []map[string]any
+		e.get("/api/v1/kpis/"+id+"/values?scope=employee&id="+ownEmp+"&period=2015-12", "agent").json(t, &rows)
+		if len(rows) != 1 || rows[0]["id"] != ownEmp || rows[0]["kpi"] != id {
+			t.Errorf("rows: %v", rows)
+		}
+		if r := e.get("/api/v1/kpis/no_such_kpi/values?period=2015-12", "manager"); r.StatusCode != http.StatusNotFound {
+			t.Errorf("unknown KPI: %d %s", r.StatusCode, r)
+		}
+	})
+}
+
+func TestCycleAPIScope(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		for _, p := range []string{"/api/v1/cycles", "/api/v1/goals", "/api/v1/alerts"} {
+			if r := e.get(p, "agent"); r.StatusCode != 200 {
+				t.Errorf("%s: %d %s", p, r.StatusCode, r)
+			}
+		}
+		if r := e.get("/api/v1/cycles/none", "agent"); r.StatusCode != 404 {
+			t.Errorf("missing cycle: %d %s", r.StatusCode, r)
+		}
+		if r := e.sendJSON("POST", "/api/v1/cycles/none/approve", "agent", map[string]any{}); r.StatusCode != 403 {
+			t.Errorf("agent approves: %d %s", r.StatusCode, r)
+		}
+		if r := e.sendJSON("POST", "/api/v1/cycles/none/objections", "agent", map[string]any{"employee_id": otherEmp, "text": "not mine"}); r.StatusCode != 403 {
+			t.Errorf("agent objects for another: %d %s", r.StatusCode, r)
+		}
+		if r := e.sendJSON("POST", "/api/v1/alerts/1/ack", "supervisor", map[string]any{}); r.StatusCode != 404 {
+			t.Errorf("ack of an alert not addressed to the supervisor: %d %s", r.StatusCode, r)
+		}
+	})
+}
