@@ -84,3 +84,44 @@ func TestCycleAPIScope(t *testing.T) {
 		}
 	})
 }
+
+func TestCycleResultScope(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		c, err := db.CreateCycle(ctx, sqlstore.CycleSpec{Kind: scorecard.KindMonthly, Period: "2015-12", ScopeLevel: scorecard.ScopeDepartment, ScopeID: "main"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.ComputeCycle(ctx, c.ID); err != nil {
+			t.Skipf("compute: %v", err)
+		}
+		base := "/api/v1/cycles/" + c.ID
+		if r := e.get(base+"/results/"+ownEmp, "agent"); r.StatusCode != 200 {
+			t.Errorf("own result: %d %s", r.StatusCode, r)
+		}
+		if r := e.get(base+"/results/"+otherEmp, "agent"); r.StatusCode != 403 && r.StatusCode != 404 {
+			t.Errorf("another's result: %d %s", r.StatusCode, r)
+		}
+		if r := e.get(base+"/results/"+groupEmp, "supervisor"); r.StatusCode != 200 {
+			t.Errorf("supervisor, group member's result: %d %s", r.StatusCode, r)
+		}
+		var v struct {
+			Results []cycleResultRow `json:"results"`
+		}
+		e.get(base, "agent").json(t, &v)
+		if len(v.Results) != 1 || v.Results[0].EmployeeID != ownEmp {
+			t.Errorf("agent's cycle view: %+v", v.Results)
+		}
+		e.get(base, "manager").json(t, &v)
+		if len(v.Results) < 3 {
+			t.Errorf("manager's cycle view: %+v", v.Results)
+		}
+		if r := e.sendJSON("POST", base+"/objections", "agent", map[string]any{"text": "my calls were miscounted"}); r.StatusCode != 201 {
+			t.Errorf("own objection: %d %s", r.StatusCode, r)
+		}
+		if r := e.sendJSON("POST", base+"/approve", "manager", map[string]any{}); r.StatusCode != 200 {
+			t.Errorf("approve: %d %s", r.StatusCode, r)
+		}
+	})
+}
