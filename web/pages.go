@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,13 @@ func parsePages() (map[string]*template.Template, error) {
 		t, err := template.New(base).Funcs(template.FuncMap{
 			"join": strings.Join,
 			"add":  func(a, b int) int { return a + b },
+			"deref": func(v any) any {
+				rv := reflect.ValueOf(v)
+				if rv.Kind() == reflect.Pointer && !rv.IsNil() {
+					return rv.Elem().Interface()
+				}
+				return v
+			},
 			"rate": func(r *string) string {
 				if r == nil {
 					return "—"
@@ -245,6 +253,10 @@ func (s *Server) nav(p *page, current string) []navItem {
 	u := p.User
 	items := []navItem{{Href: "/", Label: p.T("nav.dashboard")}, {Href: "/records", Label: p.T("nav.records")}}
 	items = append(items, navItem{Href: "/churn", Label: p.T("nav.churn")})
+	if s.cfg.Perf != nil {
+		items = append(items, navItem{Href: "/kpis", Label: p.T("nav.kpis")}, navItem{Href: "/goals", Label: p.T("nav.goals")},
+			navItem{Href: "/alerts", Label: p.T("nav.alerts")}, navItem{Href: "/cycles", Label: p.T("nav.cycles")})
+	}
 	if policyImport.allows(u.Role) {
 		items = append(items, navItem{Href: "/import", Label: p.T("nav.import")})
 	}

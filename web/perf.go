@@ -66,6 +66,7 @@ func (s *Server) registerPerf() {
 	s.route("GET /api/v1/cycles/{id}/results/{employee}", policyCycleRead, s.apiCycleResult)
 	s.route("POST /api/v1/cycles/{id}/objections", policyCycleOwn, s.apiFileObjection)
 	s.route("POST /api/v1/cycles/{id}/approve", policyCycleApprv, s.apiApproveCycle)
+	s.registerPerfPages()
 }
 
 // restricted reports whether u sees only their own (agent) or their

@@ -135,6 +135,17 @@ var roleRoutes = map[string][]string{
 	"GET /api/v1/cycles/{id}":                    csperf.Roles,
 	"GET /api/v1/cycles/{id}/results/{employee}": csperf.Roles,
 	"POST /api/v1/cycles/{id}/objections":        csperf.Roles,
+	"GET /kpis":                                  csperf.Roles,
+	"GET /kpis/export":                           csperf.Roles,
+	"GET /alerts":                                csperf.Roles,
+	"POST /alerts/{id}/ack":                      {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor},
+	"GET /goals":                                 csperf.Roles,
+	"GET /goals/{id}":                            csperf.Roles,
+	"GET /cycles":                                csperf.Roles,
+	"GET /cycles/{id}":                           csperf.Roles,
+	"GET /cycles/{id}/results/{employee}":        csperf.Roles,
+	"POST /cycles/{id}/objections":               csperf.Roles,
+	"POST /cycles/{id}/approve":                  {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
 	"POST /api/v1/cycles/{id}/approve":           {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
 }
 
