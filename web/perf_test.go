@@ -117,6 +117,16 @@ func TestCycleResultScope(t *testing.T) {
 		if len(v.Results) < 3 {
 			t.Errorf("manager's cycle view: %+v", v.Results)
 		}
+		for _, c := range []struct{ path, role string }{{"/cycles/" + c.ID, "agent"}, {"/cycles/" + c.ID, "manager"},
+			{"/cycles/" + c.ID + "/results/" + ownEmp, "agent"}, {"/cycles/" + c.ID + "/results/" + groupEmp, "hr"},
+			{"/kpis?period=2015-10..2015-12&by=month&scope=group", "manager"}, {"/kpis/export?period=2015-12&scope=employee&format=csv", "manager"}} {
+			if r := e.get(c.path, c.role); r.StatusCode != 200 {
+				t.Errorf("%s as %s: %d %.300s", c.path, c.role, r.StatusCode, r)
+			}
+		}
+		if r := e.get("/cycles/"+c.ID+"/results/"+otherEmp, "agent"); r.StatusCode == 200 {
+			t.Errorf("agent reads another's result page")
+		}
 		if r := e.sendJSON("POST", base+"/objections", "agent", map[string]any{"text": "my calls were miscounted"}); r.StatusCode != 201 {
 			t.Errorf("own objection: %d %s", r.StatusCode, r)
 		}
