@@ -32,6 +32,8 @@ type dashData struct {
 	ChurnChart string // JSON for static/app.js
 	VisitChart string
 	HasChurn   bool
+	KPIMonth   string
+	KPITiles   []kpiTile
 }
 
 // chart is what static/app.js turns into an ECharts option.
@@ -97,6 +99,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	} else if code := csperf.ErrorCode(err); code == csperf.EINTERNAL {
 		s.fail(w, r, err)
 		return
+	}
+	if s.cfg.Perf != nil {
+		if d.KPIMonth, d.KPITiles, err = s.kpiTiles(r, p); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "dashboard", p)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"csperf/scorecard"
@@ -122,6 +123,11 @@ func TestCycleResultScope(t *testing.T) {
 			{"/kpis?period=2015-10..2015-12&by=month&scope=group", "manager"}, {"/kpis/export?period=2015-12&scope=employee&format=csv", "manager"}} {
 			if r := e.get(c.path, c.role); r.StatusCode != 200 {
 				t.Errorf("%s as %s: %d %.300s", c.path, c.role, r.StatusCode, r)
+			}
+		}
+		for _, role := range []string{"agent", "supervisor", "manager"} {
+			if r := e.get("/", role); r.StatusCode != 200 || !strings.Contains(r.String(), `id="kpi-tiles"`) {
+				t.Errorf("dashboard as %s: %d, KPI tiles missing", role, r.StatusCode)
 			}
 		}
 		if r := e.get("/cycles/"+c.ID+"/results/"+otherEmp, "agent"); r.StatusCode == 200 {
