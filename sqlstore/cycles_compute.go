@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 
 	"csperf"
 	"csperf/kpi"
@@ -12,26 +14,63 @@ import (
 )
 
 // cycleKPIValues returns the values of the KPIs ids for every employee over
-// p, by employee then KPI, from the KPI engine (KPIValues at employee
-// scope: daily roll-ups for the summing KPIs, their own queries for the
-// special ones). A KPI without events for an employee comes with a zero
-// denominator: it is a missing input of the scorecard.
+// p, by employee then KPI, from the KPI engine: the same definitions,
+// roll-ups and special paths as KPIValues at employee scope (the stored
+// definitions, the roll-ups brought up to date first), but for the one
+// period — a cycle needs no previous period, which would double the work.
+// A KPI without events for an employee has a zero denominator: a missing
+// input of the scorecard.
 func (db *DB) cycleKPIValues(ctx context.Context, ids []string, p kpi.Period) (map[string]map[string]kpi.Value, error) {
 	out := map[string]map[string]kpi.Value{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := db.KPIValues(ctx, kpi.Query{KPIs: ids, Level: kpi.LevelEmployee, Period: p})
+	all, err := db.KPIDefinitions(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("cycle KPI values: %w", err)
+		return nil, err
 	}
-	for _, r := range rows {
-		m := out[r.ID]
-		if m == nil {
-			m = map[string]kpi.Value{}
-			out[r.ID] = m
+	var defs []kpi.Definition
+	for _, id := range ids {
+		i := slices.IndexFunc(all, func(d kpi.Definition) bool { return d.ID == id })
+		if i < 0 {
+			return nil, csperf.Errorf(csperf.ENOTFOUND, "no KPI %q (the cycle's templates name it)", id)
 		}
-		m[r.KPI] = kpi.Value{Num: r.Numerator, Den: r.Denominator, Valid: r.Denominator > 0, Display: r.Value}
+		if !all[i].AppliesTo(kpi.LevelEmployee) {
+			return nil, csperf.FieldErrorf("kpi", "%s is not computed for an employee", id)
+		}
+		defs = append(defs, all[i])
+	}
+	params, err := db.KPIParams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(defs, rolledUp) {
+		if err := db.ensureRollups(ctx, all, params); err != nil {
+			return nil, err
+		}
+	}
+	c, err := db.newCalc(ctx, params, kpi.LevelEmployee, "", defs)
+	if err != nil {
+		return nil, err
+	}
+	for _, def := range defs {
+		figs, err := c.figuresFor(ctx, def, []kpi.Period{p})
+		if err != nil {
+			return nil, fmt.Errorf("cycle KPI values: %w", err)
+		}
+		for _, id := range c.ids {
+			v, err := c.value(def, kpi.Scope{Level: kpi.LevelEmployee, ID: id}, p, figs[p][id])
+			if err != nil {
+				return nil, err
+			}
+			v.Valid = v.Den > 0
+			m := out[id]
+			if m == nil {
+				m = map[string]kpi.Value{}
+				out[id] = m
+			}
+			m[def.ID] = v
+		}
 	}
 	return out, nil
 }
@@ -63,6 +102,7 @@ func (db *DB) ComputeCycle(ctx context.Context, id string) (*scorecard.Cycle, *s
 		return nil, nil, err
 	}
 	var comp *scorecard.Computation
+	var after *scorecard.Cycle
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		// A close that commits while this runs wins: the triggers refuse
 		// the rows written after it, and the last UPDATE, which changes
@@ -97,22 +137,35 @@ func (db *DB) ComputeCycle(ctx context.Context, id string) (*scorecard.Cycle, *s
 		if err := db.replaceResults(ctx, tx, id, comp, parts); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE cycles SET state = ?, computed_at = ?, computed_by = ?, result_sha256 = ?, result_json = ?,
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM cycle_outputs WHERE cycle_id = ?`), id); err != nil {
+			return db.d.mapErr(err)
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO cycle_outputs (cycle_id, result_json) VALUES (?, ?)`), id, string(js)); err != nil {
+			return db.d.mapErr(err)
+		}
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE cycles SET state = ?, computed_at = ?, computed_by = ?, result_sha256 = ?,
 			approved_at = NULL, approved_by = NULL WHERE cycle_id = ? AND state <> ?`),
-			scorecard.StateComputed, db.d.arg(db.Now()), actorID(ctx), sum, string(js), id, scorecard.StateClosed)
+			scorecard.StateComputed, db.d.arg(db.Now()), actorID(ctx), sum, id, scorecard.StateClosed)
 		if err != nil {
 			return db.d.mapErr(err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return csperf.Errorf(csperf.ECONFLICT, "cycle %s was closed meanwhile", id)
 		}
-		return db.auditTx(ctx, tx, "cycle.compute", "cycles/"+id, before.State+" "+before.SHA256, scorecard.StateComputed+" "+sum)
+		if err := db.auditTx(ctx, tx, "cycle.compute", "cycles/"+id, before.State+" "+before.SHA256, scorecard.StateComputed+" "+sum); err != nil {
+			return err
+		}
+		// Read back through the writer: on SQLite a reader's first read
+		// after a write drops its page cache, which costs more than this.
+		if after, err = db.cycleQ(ctx, tx, id); err != nil {
+			return err
+		}
+		return db.cycleCounts(ctx, tx, after)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err = db.Cycle(ctx, id)
-	return c, comp, err
+	return after, comp, nil
 }
 
 func closedErr(c *scorecard.Cycle) error {
@@ -226,11 +279,12 @@ func (db *DB) verifyCycle(ctx context.Context, q querier, id string) (string, bo
 		return "", false, err
 	}
 	var stored sql.NullString
-	if err := q.QueryRowContext(ctx, db.q(`SELECT result_json FROM cycles WHERE cycle_id = ?`), id).Scan(&stored); err != nil {
-		return "", false, err
-	}
-	if !stored.Valid {
+	err = q.QueryRowContext(ctx, db.q(`SELECT result_json FROM cycle_outputs WHERE cycle_id = ?`), id).Scan(&stored)
+	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, csperf.Errorf(csperf.ECONFLICT, "cycle %s has not been computed", id)
+	}
+	if err != nil {
+		return "", false, err
 	}
 	comp, err := db.recompute(ctx, q, c)
 	if err != nil {
@@ -276,8 +330,9 @@ func (db *DB) CycleComputation(ctx context.Context, id string) (*scorecard.Compu
 
 func (db *DB) computation(ctx context.Context, id string) (*scorecard.Computation, string, error) {
 	var js, sum sql.NullString
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT result_json, result_sha256 FROM cycles WHERE cycle_id = ?`), id).Scan(&js, &sum)
-	if err == sql.ErrNoRows {
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT o.result_json, c.result_sha256 FROM cycles c LEFT JOIN cycle_outputs o ON o.cycle_id = c.cycle_id
+		WHERE c.cycle_id = ?`), id).Scan(&js, &sum)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", csperf.Errorf(csperf.ENOTFOUND, "no cycle %q", id)
 	}
 	if err != nil {
@@ -305,7 +360,7 @@ func (db *DB) CycleResult(ctx context.Context, id, employeeID string) (*scorecar
 	err = db.r.QueryRowContext(ctx, db.q(`SELECT r.explanation, m.group_id FROM cycle_results r
 		JOIN cycle_members m ON m.cycle_id = r.cycle_id AND m.employee_id = r.employee_id
 		WHERE r.cycle_id = ? AND r.employee_id = ?`), id, employeeID).Scan(&js, &group)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, csperf.Errorf(csperf.ENOTFOUND, "cycle %s has no result for employee %s", id, employeeID)
 	}
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"csperf"
+	"csperf/kpi"
 	"csperf/scorecard"
 	"csperf/sqlstore"
 )
@@ -232,6 +233,31 @@ func TestCycleLifecycle(t *testing.T) {
 		if a1.GroupID != "G1" || a1.Name != "张三" || a1.HireDate == nil || a1.HireDate.String() != "2013-05-01" {
 			t.Errorf("A1 employee %+v", a1.Employee)
 		}
+		// The values used are KPIValues' for the period, every one.
+		kv, err := db.KPIValues(ctx, kpi.Query{KPIs: c.Setup.KPIIDs(), Level: kpi.LevelEmployee, Period: c.Setup.Period})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byKey := map[string]kpi.Row{}
+		for _, r := range kv {
+			byKey[r.ID+"/"+r.KPI] = r
+		}
+		checked := 0
+		for _, r := range comp.Results {
+			for _, it := range r.Items {
+				if it.KPI == "" {
+					continue
+				}
+				row, ok := byKey[r.ID+"/"+it.KPI]
+				if !ok || row.Numerator != *it.Numerator || row.Denominator != *it.Denominator {
+					t.Errorf("%s %s: used %d/%d, KPIValues %+v", r.ID, it.KPI, *it.Numerator, *it.Denominator, row)
+				}
+				checked++
+			}
+		}
+		if checked != 9 {
+			t.Errorf("checked %d KPI values", checked)
+		}
 		// Everyone reads their own explanation; a supervisor their group's.
 		if r, err := db.CycleResult(as(ctx, "zhang"), c.ID, "A1"); err != nil || r.ID != "A1" {
 			t.Errorf("own result: %v", err)
@@ -348,7 +374,9 @@ func TestCycleLifecycle(t *testing.T) {
 			`DELETE FROM cycle_members WHERE cycle_id = ?`,
 			`UPDATE cycle_objections SET answer = NULL WHERE cycle_id = ?`,
 			`DELETE FROM cycle_objections WHERE cycle_id = ?`,
-			`UPDATE cycles SET result_json = '{}', result_sha256 = 'x' WHERE cycle_id = ?`,
+			`UPDATE cycle_outputs SET result_json = '{}' WHERE cycle_id = ?`,
+			`DELETE FROM cycle_outputs WHERE cycle_id = ?`,
+			`UPDATE cycles SET result_sha256 = 'x' WHERE cycle_id = ?`,
 			`UPDATE cycles SET state = 'open' WHERE cycle_id = ?`,
 			`UPDATE cycles SET name = 'renamed' WHERE cycle_id = ?`,
 			`UPDATE cycles SET state = 'open', reopen_count = reopen_count + 1, reopen_reason = 'sneaky', result_sha256 = 'x' WHERE cycle_id = ?`,
@@ -359,7 +387,7 @@ func TestCycleLifecycle(t *testing.T) {
 			}
 		}
 		if driver == "pgx" {
-			for _, tbl := range []string{"cycle_ratings", "cycle_results", "cycles"} {
+			for _, tbl := range []string{"cycle_ratings", "cycle_results", "cycle_outputs", "cycles"} {
 				if _, err := raw.Exec("TRUNCATE " + tbl + " CASCADE"); err == nil {
 					t.Errorf("TRUNCATE %s accepted", tbl)
 				}

@@ -4,8 +4,9 @@
 -- taken when it was created, and its inputs as rows: the members as they
 -- were (position, group, bonus base), the KPI values pulled from events at
 -- the last computation, and the self and supervisor ratings. The results
--- are rows too, and the canonical JSON of the whole computation with its
--- SHA-256 sits on the cycle. Closing a cycle freezes all of that: the
+-- are rows too, and the canonical JSON of the whole computation sits in
+-- cycle_outputs (its SHA-256 on the cycle), apart from the cycle's row so
+-- that reading or updating a cycle never wades through megabytes. Closing a cycle freezes all of that: the
 -- triggers below refuse every INSERT, UPDATE and DELETE of a closed cycle's
 -- rows, whoever runs it, and every change of a closed cycle itself except
 -- the reopening (a state change with a reason, counted), which the store
@@ -33,7 +34,6 @@ CREATE TABLE cycles (
     computed_at TIMESTAMPTZ,
     computed_by TEXT,
     result_sha256 TEXT,
-    result_json TEXT,
     approved_at TIMESTAMPTZ,
     approved_by TEXT,
     closed_at TIMESTAMPTZ,
@@ -43,6 +43,11 @@ CREATE TABLE cycles (
     CHECK (state IN ('open', 'rated', 'computed', 'reviewed', 'closed'))
 );
 CREATE INDEX cycles_period ON cycles (kind, period_start);
+
+CREATE TABLE cycle_outputs (
+    cycle_id TEXT NOT NULL PRIMARY KEY REFERENCES cycles(cycle_id),
+    result_json TEXT NOT NULL
+);
 
 CREATE TABLE cycle_members (
     cycle_id TEXT NOT NULL REFERENCES cycles(cycle_id),
@@ -133,7 +138,7 @@ CREATE TABLE training_participants (
 -- cycle's rows.
 CREATE FUNCTION cycle_rows_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    what TEXT := replace(replace(TG_TABLE_NAME, 'cycle_', ''), 'kpi_values', 'KPI values');
+    what TEXT := replace(replace(replace(TG_TABLE_NAME, 'cycle_', ''), 'kpi_values', 'KPI values'), 'outputs', 'results');
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') AND EXISTS (SELECT 1 FROM cycles WHERE cycle_id = OLD.cycle_id AND state = 'closed') THEN
         RAISE EXCEPTION 'the cycle is closed: its % are frozen', what;
@@ -156,6 +161,8 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE TRIGGER cycle_outputs_frozen BEFORE INSERT OR UPDATE OR DELETE ON cycle_outputs
+    FOR EACH ROW EXECUTE FUNCTION cycle_rows_frozen();
 CREATE TRIGGER cycle_members_frozen BEFORE INSERT OR UPDATE OR DELETE ON cycle_members
     FOR EACH ROW EXECUTE FUNCTION cycle_rows_frozen();
 CREATE TRIGGER cycle_kpi_values_frozen BEFORE INSERT OR UPDATE OR DELETE ON cycle_kpi_values
@@ -166,6 +173,8 @@ CREATE TRIGGER cycle_results_frozen BEFORE INSERT OR UPDATE OR DELETE ON cycle_r
     FOR EACH ROW EXECUTE FUNCTION cycle_rows_frozen();
 CREATE TRIGGER cycle_objections_frozen BEFORE INSERT OR UPDATE OR DELETE ON cycle_objections
     FOR EACH ROW EXECUTE FUNCTION cycle_rows_frozen();
+CREATE TRIGGER cycle_outputs_no_truncate BEFORE TRUNCATE ON cycle_outputs
+    FOR EACH STATEMENT EXECUTE FUNCTION cycle_rows_no_truncate();
 CREATE TRIGGER cycle_members_no_truncate BEFORE TRUNCATE ON cycle_members
     FOR EACH STATEMENT EXECUTE FUNCTION cycle_rows_no_truncate();
 CREATE TRIGGER cycle_kpi_values_no_truncate BEFORE TRUNCATE ON cycle_kpi_values
@@ -196,10 +205,10 @@ BEGIN
     IF NEW.state = 'closed' OR NEW.reopen_count IS DISTINCT FROM OLD.reopen_count + 1
         OR NEW.reopen_reason IS NULL OR NEW.reopen_reason = ''
         OR (NEW.cycle_id, NEW.kind, NEW.period, NEW.period_start, NEW.period_end, NEW.scope_level, NEW.scope_id,
-            NEW.setup_json, NEW.result_json, NEW.result_sha256, NEW.computed_at, NEW.computed_by)
+            NEW.setup_json, NEW.result_sha256, NEW.computed_at, NEW.computed_by)
            IS DISTINCT FROM
            (OLD.cycle_id, OLD.kind, OLD.period, OLD.period_start, OLD.period_end, OLD.scope_level, OLD.scope_id,
-            OLD.setup_json, OLD.result_json, OLD.result_sha256, OLD.computed_at, OLD.computed_by) THEN
+            OLD.setup_json, OLD.result_sha256, OLD.computed_at, OLD.computed_by) THEN
         RAISE EXCEPTION 'the cycle is closed: reopen it (an admin, with a reason) before changing it';
     END IF;
     RETURN NEW;

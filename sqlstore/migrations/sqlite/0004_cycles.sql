@@ -4,8 +4,9 @@
 -- taken when it was created, and its inputs as rows: the members as they
 -- were (position, group, bonus base), the KPI values pulled from events at
 -- the last computation, and the self and supervisor ratings. The results
--- are rows too, and the canonical JSON of the whole computation with its
--- SHA-256 sits on the cycle. Closing a cycle freezes all of that: the
+-- are rows too, and the canonical JSON of the whole computation sits in
+-- cycle_outputs (its SHA-256 on the cycle), apart from the cycle's row so
+-- that reading or updating a cycle never wades through megabytes. Closing a cycle freezes all of that: the
 -- triggers below refuse every INSERT, UPDATE and DELETE of a closed cycle's
 -- rows, whoever runs it, and every change of a closed cycle itself except
 -- the reopening (a state change with a reason, counted), which the store
@@ -33,7 +34,6 @@ CREATE TABLE cycles (
     computed_at TEXT,
     computed_by TEXT,
     result_sha256 TEXT,
-    result_json TEXT,
     approved_at TEXT,
     approved_by TEXT,
     closed_at TEXT,
@@ -43,6 +43,11 @@ CREATE TABLE cycles (
     CHECK (state IN ('open', 'rated', 'computed', 'reviewed', 'closed'))
 );
 CREATE INDEX cycles_period ON cycles (kind, period_start);
+
+CREATE TABLE cycle_outputs (
+    cycle_id TEXT NOT NULL PRIMARY KEY REFERENCES cycles(cycle_id),
+    result_json TEXT NOT NULL
+);
 
 CREATE TABLE cycle_members (
     cycle_id TEXT NOT NULL REFERENCES cycles(cycle_id),
@@ -140,6 +145,16 @@ CREATE TRIGGER cycle_members_frozen_del BEFORE DELETE ON cycle_members
 WHEN (SELECT state FROM cycles WHERE cycle_id = OLD.cycle_id) = 'closed'
 BEGIN SELECT RAISE(ABORT, 'the cycle is closed: its members are frozen'); END;
 
+CREATE TRIGGER cycle_outputs_frozen_ins BEFORE INSERT ON cycle_outputs
+WHEN (SELECT state FROM cycles WHERE cycle_id = NEW.cycle_id) = 'closed'
+BEGIN SELECT RAISE(ABORT, 'the cycle is closed: its results are frozen'); END;
+CREATE TRIGGER cycle_outputs_frozen_upd BEFORE UPDATE ON cycle_outputs
+WHEN (SELECT state FROM cycles WHERE cycle_id = OLD.cycle_id) = 'closed' OR (SELECT state FROM cycles WHERE cycle_id = NEW.cycle_id) = 'closed'
+BEGIN SELECT RAISE(ABORT, 'the cycle is closed: its results are frozen'); END;
+CREATE TRIGGER cycle_outputs_frozen_del BEFORE DELETE ON cycle_outputs
+WHEN (SELECT state FROM cycles WHERE cycle_id = OLD.cycle_id) = 'closed'
+BEGIN SELECT RAISE(ABORT, 'the cycle is closed: its results are frozen'); END;
+
 CREATE TRIGGER cycle_kpi_values_frozen_ins BEFORE INSERT ON cycle_kpi_values
 WHEN (SELECT state FROM cycles WHERE cycle_id = NEW.cycle_id) = 'closed'
 BEGIN SELECT RAISE(ABORT, 'the cycle is closed: its KPI values are frozen'); END;
@@ -190,7 +205,7 @@ WHEN OLD.state = 'closed' AND (
     OR NEW.cycle_id IS NOT OLD.cycle_id OR NEW.kind IS NOT OLD.kind OR NEW.period IS NOT OLD.period
     OR NEW.period_start IS NOT OLD.period_start OR NEW.period_end IS NOT OLD.period_end
     OR NEW.scope_level IS NOT OLD.scope_level OR NEW.scope_id IS NOT OLD.scope_id
-    OR NEW.setup_json IS NOT OLD.setup_json OR NEW.result_json IS NOT OLD.result_json
+    OR NEW.setup_json IS NOT OLD.setup_json
     OR NEW.result_sha256 IS NOT OLD.result_sha256 OR NEW.computed_at IS NOT OLD.computed_at
     OR NEW.computed_by IS NOT OLD.computed_by)
 BEGIN SELECT RAISE(ABORT, 'the cycle is closed: reopen it (an admin, with a reason) before changing it'); END;
