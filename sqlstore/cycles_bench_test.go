@@ -221,7 +221,7 @@ func computeBench(b *testing.B, db *sqlstore.DB, id string) {
 		}
 		n++
 	}
-	b.ReportMetric((cpu() - c0).Seconds()/float64(n), "cpu-s/op")
+	b.ReportMetric((cpu()-c0).Seconds()/float64(n), "cpu-s/op")
 	if comp.Summary.Scored != 2000 {
 		b.Fatalf("scored %d of %d", comp.Summary.Scored, comp.Summary.Employees)
 	}
