@@ -71,6 +71,7 @@ type kpisData struct {
 	By                string
 	Levels, Units     []string
 	Rows              []kpi.Row
+	Drill             []string // per row: the records behind its numerator
 	Chart             string
 	Error             string
 	ExportCSV         string
@@ -123,6 +124,13 @@ func (s *Server) kpisPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Error = localize(p.Lang, nil, fieldMessage(err))
+	}
+	byID := map[string]kpi.Definition{}
+	for _, def := range defs {
+		byID[def.ID] = def
+	}
+	for _, row := range d.Rows {
+		d.Drill = append(d.Drill, drillLink(byID[row.KPI], row))
 	}
 	d.Chart = toJSON(kpiChart(p.Lang, d.Rows))
 	ex := url.Values{"scope": {kq.Level}, "id": {kq.ID}, "period": {kq.Period.String()}, "by": {kq.By}, "kpi": picked}
@@ -342,4 +350,27 @@ func (s *Server) cycleApprovePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/cycles/"+url.PathEscape(id), http.StatusSeeOther)
+}
+
+// drillLink is the records list of the events behind row's numerator: the
+// measure's kind over the row's period, narrowed to the employee or group
+// when the kind has such a field; "" when the KPI reads no record kind.
+func drillLink(def kpi.Definition, row kpi.Row) string {
+	k := csperf.KindByName(def.Numerator.Kind)
+	if k == nil {
+		return ""
+	}
+	v := url.Values{"from": {row.Period.Start.String()}, "to": {row.Period.End.String()}}
+	if def.Numerator.DateField != "" && k.Field(def.Numerator.DateField) != nil {
+		v.Set("field", def.Numerator.DateField)
+	}
+	switch {
+	case row.Scope == kpi.LevelEmployee && row.ID != "" && scopeField(k) != "":
+		v.Set(scopeField(k), row.ID)
+	case row.Scope == kpi.LevelGroup && row.ID != "" && k.Field("group_id") != nil:
+		v.Set("group_id", row.ID)
+	case row.Scope == kpi.LevelDepartment && row.ID != "" && k.Field("department_id") != nil:
+		v.Set("department_id", row.ID)
+	}
+	return "/r/" + k.Name + "?" + v.Encode()
 }

@@ -125,6 +125,9 @@ func TestCycleResultScope(t *testing.T) {
 				t.Errorf("%s as %s: %d %.300s", c.path, c.role, r.StatusCode, r)
 			}
 		}
+		if r := e.get("/kpis?kpi=csat&kpi=fcr&scope=employee&id="+ownEmp+"&period=2015-12", "manager"); !strings.Contains(r.String(), "advisor_id="+ownEmp) && !strings.Contains(r.String(), "agent_id="+ownEmp) {
+			t.Errorf("no drill-down link on the explorer: %d", r.StatusCode)
+		}
 		for _, role := range []string{"agent", "supervisor", "manager"} {
 			if r := e.get("/", role); r.StatusCode != 200 || !strings.Contains(r.String(), `id="kpi-tiles"`) {
 				t.Errorf("dashboard as %s: %d, KPI tiles missing", role, r.StatusCode)
