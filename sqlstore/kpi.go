@@ -204,10 +204,10 @@ func (db *DB) KPIValues(ctx context.Context, q kpi.Query) ([]kpi.Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	if slices.ContainsFunc(defs, rolledUp) {
-		if err := db.ensureRollups(ctx, all, p); err != nil {
-			return nil, err
-		}
+	// Also before special KPIs: draining dirty days bumps the versions
+	// their cached results are stamped with.
+	if err := db.ensureRollups(ctx, all, p); err != nil {
+		return nil, err
 	}
 	c, err := db.newCalc(ctx, p, q.Level, q.ID, defs)
 	if err != nil {
@@ -215,6 +215,13 @@ func (db *DB) KPIValues(ctx context.Context, q kpi.Query) ([]kpi.Row, error) {
 	}
 	buckets, err := q.Buckets()
 	if err != nil {
+		return nil, err
+	}
+	var needed []kpi.Period
+	for _, b := range buckets {
+		needed = append(needed, b, b.Previous())
+	}
+	if err := c.prefetchMonths(ctx, needed); err != nil {
 		return nil, err
 	}
 	var rows []kpi.Row
@@ -238,7 +245,13 @@ func (db *DB) KPIValues(ctx context.Context, q kpi.Query) ([]kpi.Row, error) {
 		}
 		for _, id := range c.ids {
 			s := kpi.Scope{Level: q.Level, ID: id}
-			val := func(p kpi.Period) (kpi.Value, error) { return c.value(def, s, p, figs[p][id]) }
+			fig := func(p kpi.Period) figure {
+				if f, ok := figs[p][id]; ok {
+					return f
+				}
+				return figs[p][allIDs] // a note for every id
+			}
+			val := func(p kpi.Period) (kpi.Value, error) { return c.value(def, s, p, fig(p)) }
 			for _, b := range buckets {
 				v, err := val(b)
 				if err != nil {
@@ -260,7 +273,7 @@ func (db *DB) KPIValues(ctx context.Context, q kpi.Query) ([]kpi.Row, error) {
 				}
 				r := kpi.NewRow(def, s, b, v, pv, p3)
 				r.ScopeName = c.names[id]
-				r.Note = figs[b][id].note
+				r.Note = fig(b).note
 				rows = append(rows, r)
 			}
 		}
@@ -293,7 +306,7 @@ type calc struct {
 	names    map[string]string
 	measures []string
 	sums     map[kpi.Period]map[string]map[string]figure // period → measure → scope id
-	idset    map[string]bool
+	months   map[csperf.Month]map[string]map[string]figure
 }
 
 func (db *DB) newCalc(ctx context.Context, p kpi.Params, level, id string, defs []kpi.Definition) (*calc, error) {
@@ -371,14 +384,106 @@ func (c *calc) value(def kpi.Definition, s kpi.Scope, p kpi.Period, f figure) (k
 
 // rollupSums sums every needed measure's roll-ups over p by scope id of
 // the level: num is the sum of contributions, den the number of events.
+// A period of whole months is added up from the months prefetched.
 func (c *calc) rollupSums(ctx context.Context, p kpi.Period) (map[string]map[string]figure, error) {
 	if s, ok := c.sums[p]; ok {
 		return s, nil
 	}
+	if first, last, whole := p.Months(); whole && c.months != nil {
+		out := map[string]map[string]figure{}
+		complete := true
+		for m := first; m <= last && complete; m++ {
+			ms, ok := c.months[m]
+			if !ok {
+				complete = false
+				break
+			}
+			for mid, byID := range ms {
+				o := out[mid]
+				if o == nil {
+					o = map[string]figure{}
+					out[mid] = o
+				}
+				for id, f := range byID {
+					x := o[id]
+					x.num += f.num
+					x.den += f.den
+					o[id] = x
+				}
+			}
+		}
+		if complete {
+			c.sums[p] = out
+			return out, nil
+		}
+	}
 	out := map[string]map[string]figure{}
+	err := c.querySums(ctx, p.Start, p.End, false, func(_ string, mid, id string, value, events int64) {
+		m := out[mid]
+		if m == nil {
+			m = map[string]figure{}
+			out[mid] = m
+		}
+		f := m[id]
+		f.num += value
+		f.den += events
+		m[id] = f
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.sums[p] = out
+	return out, nil
+}
+
+// prefetchMonths reads, in one query grouped by month, the roll-up sums of
+// every whole month the periods cover, when they span several months.
+func (c *calc) prefetchMonths(ctx context.Context, periods []kpi.Period) error {
+	var lo, hi csperf.Month
+	n := 0
+	for _, p := range periods {
+		first, last, whole := p.Months()
+		if !whole {
+			continue
+		}
+		if n == 0 || first < lo {
+			lo = first
+		}
+		if n == 0 || last > hi {
+			hi = last
+		}
+		n++
+	}
+	if n < 2 || len(c.measures) == 0 {
+		return nil
+	}
+	c.months = map[csperf.Month]map[string]map[string]figure{}
+	for m := lo; m <= hi; m++ {
+		c.months[m] = map[string]map[string]figure{}
+	}
+	return c.querySums(ctx, lo.First(), hi.Last(), true, func(month string, mid, id string, value, events int64) {
+		m, err := csperf.ParseMonth(month)
+		if err != nil {
+			return
+		}
+		byMid := c.months[m]
+		byID := byMid[mid]
+		if byID == nil {
+			byID = map[string]figure{}
+			byMid[mid] = byID
+		}
+		f := byID[id]
+		f.num += value
+		f.den += events
+		byID[id] = f
+	})
+}
+
+// querySums sums the roll-ups of the needed measures over days lo..hi by
+// measure and scope id of the level (and by month), calling fn for each.
+func (c *calc) querySums(ctx context.Context, lo, hi csperf.Date, byMonth bool, fn func(month, mid, id string, value, events int64)) error {
 	if len(c.measures) == 0 {
-		c.sums[p] = out
-		return out, nil
+		return nil
 	}
 	col, cond := "''", ""
 	var extra []any
@@ -396,44 +501,35 @@ func (c *calc) rollupSums(ctx context.Context, p kpi.Period) (map[string]map[str
 	case kpi.LevelDepartment:
 		col = "group_id"
 	}
-	groupBy := ""
-	if col != "''" {
-		groupBy = ", " + col
-	}
 	d := c.db.d
-	args := append(anys(c.measures), d.arg(p.Start), d.arg(p.End))
+	month, groupBy := "''", ""
+	if byMonth {
+		month, groupBy = d.monthOf("day"), ", "+d.monthOf("day")
+	}
+	if col != "''" {
+		groupBy += ", " + col
+	}
+	args := append(anys(c.measures), d.arg(lo), d.arg(hi))
 	args = append(args, extra...)
-	rows, err := c.db.r.QueryContext(ctx, c.db.q(`SELECT measure_id, `+col+`, `+d.sumInt("value")+`, `+d.sumInt("events")+` FROM kpi_daily
+	rows, err := c.db.r.QueryContext(ctx, c.db.q(`SELECT `+month+`, measure_id, `+col+`, `+d.sumInt("value")+`, `+d.sumInt("events")+` FROM kpi_daily
 		WHERE measure_id IN (`+placeholders(len(c.measures))+`) AND day >= ? AND day <= ?`+cond+`
 		GROUP BY measure_id`+groupBy), args...)
 	if err != nil {
-		return nil, fmt.Errorf("kpi values: %w", err)
+		return fmt.Errorf("kpi values: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var mid, id string
+		var m, mid, id string
 		var value, events int64
-		if err := rows.Scan(&mid, &id, &value, &events); err != nil {
-			return nil, err
+		if err := rows.Scan(&m, &mid, &id, &value, &events); err != nil {
+			return err
 		}
 		if c.level == kpi.LevelDepartment {
 			if id = c.org.departmentOf(id); id == "" {
 				continue
 			}
 		}
-		m := out[mid]
-		if m == nil {
-			m = map[string]figure{}
-			out[mid] = m
-		}
-		f := m[id]
-		f.num += value
-		f.den += events
-		m[id] = f
+		fn(m, mid, id, value, events)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	c.sums[p] = out
-	return out, nil
+	return rows.Err()
 }

@@ -31,6 +31,14 @@ func (d dialect) noIndex(col string) string {
 	return col
 }
 
+// monthOf is an expression giving the "YYYY-MM" of a date column.
+func (d dialect) monthOf(col string) string {
+	if d.engine == postgres {
+		return "to_char(" + col + ", 'YYYY-MM')"
+	}
+	return "substr(" + col + ", 1, 7)"
+}
+
 // sumInt is SUM of an integer column as a 64-bit integer on both engines
 // (PostgreSQL widens SUM(bigint) to numeric).
 func (d dialect) sumInt(expr string) string {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,17 +41,22 @@ var suppliedSets = map[string]struct{ key, query string }{
 	"return_visit_plans.done": {"plan_id", "SELECT DISTINCT plan_id FROM return_visits WHERE plan_id IS NOT NULL"},
 }
 
-func newEventReader(db *DB, kind string) *eventReader {
+// newEventReader reads every field of kind, or only the stored fields
+// named by only (a lean read for measures that need no more).
+func newEventReader(db *DB, kind string, only ...string) *eventReader {
 	k := csperf.KindByName(kind)
 	rd := &eventReader{db: db, kind: k}
 	var cols []string
 	for _, f := range k.Fields {
+		if len(only) > 0 && !slices.Contains(only, f.Name) {
+			continue
+		}
 		cols = append(cols, "t."+f.Name)
 		rd.names = append(rd.names, f.Name)
 		rd.types = append(rd.types, f.Type)
 	}
 	for _, f := range kpi.EventFields(kind) {
-		if !f.Supplied {
+		if !f.Supplied || len(only) > 0 {
 			continue
 		}
 		if s, ok := suppliedSets[kind+"."+f.Name]; ok {

@@ -226,6 +226,9 @@ func kindDateFields(kind string) []csperf.Field {
 // the events whose supplied fields they feed — then brings every roll-up
 // up to date inside the import's transaction.
 func (db *DB) refreshRollups(ctx context.Context, conn *sql.Conn, k *csperf.Kind) error {
+	if err := db.bumpVersion(ctx, conn, versionKind(k.Name)); err != nil {
+		return err
+	}
 	defs, err := db.definitions(ctx, conn)
 	if err != nil {
 		return err
@@ -536,6 +539,11 @@ func (r *rollup) moveEmployees(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("kpi roll-ups: dirty employees: %w", err)
 	}
+	if len(emps) > 0 {
+		if err := r.db.bumpVersion(ctx, r.q, "org"); err != nil {
+			return err
+		}
+	}
 	for len(emps) > 0 {
 		n := min(len(emps), 500)
 		batch := emps[:n]
@@ -591,6 +599,9 @@ func (r *rollup) drainDays(ctx context.Context, active map[string]kpi.Measure, f
 	for _, dirty := range kinds {
 		// "calls.qa_scored": only the measures reading that field.
 		kind, only, _ := strings.Cut(dirty, ".")
+		if err := r.db.bumpVersion(ctx, r.q, kind); err != nil {
+			return err
+		}
 		groups := map[string][]string{}
 		for id, m := range active {
 			if m.Kind == kind && !fresh[m.Kind+"."+m.DateField] && (only == "" || readsField(m, only)) {
@@ -643,6 +654,25 @@ func readsField(m kpi.Measure, field string) bool {
 		}
 	}
 	return false
+}
+
+// versionKind is the kpi_versions entry a kind's changes bump: the
+// organisation's kinds share "org".
+func versionKind(kind string) string {
+	switch kind {
+	case "departments", "groups", "employees", "memberships", "positions", "coverage":
+		return "org"
+	}
+	return kind
+}
+
+// bumpVersion records that data of kind changed, so that special results
+// computed from it are recomputed.
+func (db *DB) bumpVersion(ctx context.Context, q querier, kind string) error {
+	if _, err := q.ExecContext(ctx, db.q(`UPDATE kpi_versions SET version = version + 1 WHERE kind = ?`), kind); err != nil {
+		return fmt.Errorf("kpi versions: %w", err)
+	}
+	return nil
 }
 
 // dayRanges merges days into sorted runs of consecutive days.

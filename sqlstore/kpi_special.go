@@ -2,6 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,7 +23,9 @@ import (
 // periodFigures are figures by period and scope id.
 type periodFigures map[kpi.Period]map[string]figure
 
-// figuresFor returns def's figures for every period.
+// figuresFor returns def's figures for every period. The special
+// aggregations' figures are computed for every id of the level at once
+// and kept in kpi_results until the data they read changes.
 func (c *calc) figuresFor(ctx context.Context, def kpi.Definition, periods []kpi.Period) (periodFigures, error) {
 	out := periodFigures{}
 	if rolledUp(def) {
@@ -31,40 +38,138 @@ func (c *calc) figuresFor(ctx context.Context, def kpi.Definition, periods []kpi
 		}
 		return out, nil
 	}
-	var err error
+	stamp, err := c.stamp(ctx, def)
+	if err != nil {
+		return nil, err
+	}
+	var missing []kpi.Period
+	for _, p := range periods {
+		f, ok, err := c.cached(ctx, def, p, stamp)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out[p] = f
+		} else {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	fresh := periodFigures{}
 	switch def.Aggregation {
 	case kpi.Fact:
-		err = c.facts(ctx, def, periods, out)
+		err = c.facts(ctx, def, missing, fresh)
 	case kpi.Snapshot:
-		err = c.snapshot(ctx, def, periods, out)
+		err = c.snapshot(ctx, def, missing, fresh)
 	case kpi.RepeatCustomers:
-		err = c.repeat(ctx, def, periods, out)
+		err = c.repeat(ctx, def, missing, fresh)
 	case kpi.Churn, kpi.PeriodChurn:
-		err = c.churn(ctx, def, periods, out)
+		err = c.churn(ctx, def, missing, fresh)
 	default:
 		err = csperf.Errorf(csperf.EINTERNAL, "kpi %s: aggregation %q has no store path", def.ID, def.Aggregation)
 	}
-	return out, err
-}
-
-// wanted reports whether scope id is one the call reports.
-func (c *calc) wanted(id string) bool {
-	if c.idset == nil {
-		c.idset = map[string]bool{}
-		for _, x := range c.ids {
-			c.idset[x] = true
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range missing {
+		out[p] = fresh[p]
+		if err := c.store(ctx, def, p, stamp, fresh[p]); err != nil {
+			return nil, err
 		}
 	}
-	return c.idset[id]
+	return out, nil
+}
+
+// allIDs is the key of a note that holds for every scope id.
+const allIDs = "*"
+
+// stamp identifies the data def's special figures depend on: the
+// settings and the versions of the kinds read and of the organisation.
+func (c *calc) stamp(ctx context.Context, def kpi.Definition) (string, error) {
+	kinds := []string{"org"}
+	if def.Aggregation == kpi.Fact {
+		kinds = append(kinds, kpi.KindKPIFacts)
+	}
+	for _, m := range append([]kpi.Measure{def.Numerator}, def.Denominator...) {
+		if m.Kind != "" && !slices.Contains(kinds, m.Kind) {
+			kinds = append(kinds, m.Kind)
+		}
+	}
+	rows, err := c.db.r.QueryContext(ctx, c.db.q(`SELECT kind, version FROM kpi_versions WHERE kind IN (`+placeholders(len(kinds))+`) ORDER BY kind`), anys(kinds)...)
+	if err != nil {
+		return "", fmt.Errorf("kpi versions: %w", err)
+	}
+	defer rows.Close()
+	b := strings.Builder{}
+	b.WriteString(fingerprint(c.p))
+	for rows.Next() {
+		var k string
+		var v int64
+		if err := rows.Scan(&k, &v); err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, " %s=%d", k, v)
+	}
+	return b.String(), rows.Err()
+}
+
+// resultKey names def's figures for the level and period.
+func (c *calc) resultKey(def kpi.Definition, p kpi.Period) string {
+	js, _ := json.Marshal(def)
+	h := sha256.Sum256(append(js, []byte("|"+c.level+"|"+p.String())...))
+	return hex.EncodeToString(h[:16])
+}
+
+type storedFigure struct {
+	Num  int64  `json:"n"`
+	Den  int64  `json:"d"`
+	Note string `json:"note,omitempty"`
+}
+
+// cached returns the stored figures of def over p when their stamp is s.
+func (c *calc) cached(ctx context.Context, def kpi.Definition, p kpi.Period, s string) (map[string]figure, bool, error) {
+	var stamp, js string
+	err := c.db.r.QueryRowContext(ctx, c.db.q(`SELECT stamp, result FROM kpi_results WHERE result_key = ?`), c.resultKey(def, p)).Scan(&stamp, &js)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && stamp != s {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("kpi results: %w", err)
+	}
+	var m map[string]storedFigure
+	if err := json.Unmarshal([]byte(js), &m); err != nil {
+		return nil, false, nil // recompute what cannot be read
+	}
+	out := make(map[string]figure, len(m))
+	for id, f := range m {
+		out[id] = figure{num: f.Num, den: f.Den, note: f.Note}
+	}
+	return out, true, nil
+}
+
+// store keeps def's figures over p with stamp s.
+func (c *calc) store(ctx context.Context, def kpi.Definition, p kpi.Period, s string, f map[string]figure) error {
+	m := make(map[string]storedFigure, len(f))
+	for id, x := range f {
+		m[id] = storedFigure{x.num, x.den, x.note}
+	}
+	js, _ := json.Marshal(m)
+	_, err := c.db.w.ExecContext(ctx, c.db.q(`INSERT INTO kpi_results (result_key, stamp, result, computed_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (result_key) DO UPDATE SET stamp = excluded.stamp, result = excluded.result, computed_at = excluded.computed_at`),
+		c.resultKey(def, p), s, string(js), c.db.d.arg(c.db.Now()))
+	if err != nil {
+		return fmt.Errorf("kpi results: %w", err)
+	}
+	return nil
 }
 
 // sid is the scope id of the call's level an event of employee emp naming
-// group src on day d counts for; ok is false when it counts for none of
-// the ids reported.
+// group src on day d counts for; ok is false when it counts for none.
 func (c *calc) sid(emp, src string, d csperf.Date) (string, bool) {
 	g := c.org.groupOf(emp, src, d)
-	id, ok := scopeID(kpi.Owner{Employee: emp, Group: g, Department: c.org.departmentOf(g)}, c.level)
-	return id, ok && c.wanted(id)
+	return scopeID(kpi.Owner{Employee: emp, Group: g, Department: c.org.departmentOf(g)}, c.level)
 }
 
 func (f periodFigures) add(p kpi.Period, id string, num, den int64) {
@@ -81,11 +186,7 @@ func (f periodFigures) add(p kpi.Period, id string, num, den int64) {
 
 // noteAll gives every scope id of p a note instead of a figure.
 func (c *calc) noteAll(out periodFigures, p kpi.Period, note string) {
-	m := map[string]figure{}
-	for _, id := range c.ids {
-		m[id] = figure{note: note}
-	}
-	out[p] = m
+	out[p] = map[string]figure{allIDs: {note: note}}
 }
 
 // facts sums the imported kpi_facts of def for exactly the scope whose
@@ -111,7 +212,7 @@ func (c *calc) facts(ctx context.Context, def kpi.Definition, periods []kpi.Peri
 				rows.Close()
 				return err
 			}
-			if num != nil && c.wanted(id) {
+			if num != nil {
 				out.add(p, id, *num, *den)
 			}
 		}
@@ -193,7 +294,7 @@ func (c *calc) activities(ctx context.Context, ms []kpi.Measure, lo, hi csperf.D
 	var out []activity
 	for _, m := range ms {
 		m = canonical(m)
-		rd := newEventReader(c.db, m.Kind)
+		rd := newEventReader(c.db, m.Kind, leanFields(m)...)
 		ev := newEvaluator(m.Kind, []kpi.Measure{m}, c.p)
 		idField := kpi.IDField(m.Kind)
 		where, args := rd.dayRange(m.DateField, lo, hi, c.p.Location)
@@ -234,6 +335,24 @@ func (c *calc) activities(ctx context.Context, ms []kpi.Measure, lo, hi csperf.D
 		return strings.Compare(a.id, b.id)
 	})
 	return out, nil
+}
+
+// leanFields returns the only fields a measure without filter that counts
+// reads for customer histories — its id, customer, date, employee and
+// group — or nil when it needs every field (a filter, a sum).
+func leanFields(m kpi.Measure) []string {
+	m = canonical(m)
+	if len(m.Filter) > 0 || m.Agg != kpi.AggCount {
+		return nil
+	}
+	out := []string{kpi.IDField(m.Kind), "customer_id", m.DateField}
+	if f := kpi.EmployeeField(m.Kind); f != "" {
+		out = append(out, f)
+	}
+	if csperf.KindByName(m.Kind).Field("group_id") != nil {
+		out = append(out, "group_id")
+	}
+	return out
 }
 
 // eachCustomer calls fn with each customer's run of activities.
