@@ -28,6 +28,12 @@
 //     refused (http.CrossOriginProtection) and forms carry a per-session
 //     token (header X-CSRF-Token for API calls made with the cookie).
 //   - The client address is the TCP peer: X-Forwarded-For is not trusted.
+//   - KPI values, goals and alerts follow the record scope: an agent may
+//     ask only for their own employee id, a supervisor for their groups
+//     and their members (403 naming "id" otherwise); alerts list for them
+//     only those addressed to them. Cycle results, objections and
+//     sign-off follow the scorecard package's rules, which the store
+//     checks for the acting user (an employee reads their own result).
 package web
 
 import (
