@@ -150,3 +150,18 @@ func TestImportNextDatesAndMemberships(t *testing.T) {
 		}
 	})
 }
+
+// Employees imported with their current group, then their history: the
+// history replaces the membership csperf derived from group_id.
+func TestMembershipHistoryAfterEmployees(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		seedOrg(t, db)
+		mustImport(t, db, "memberships",
+			csperf.Record{"employee_id": "A1", "group_id": "G2", "from_date": d("2014-01-01"), "to_date": d("2015-03-31")},
+			csperf.Record{"employee_id": "A1", "group_id": "G1", "from_date": d("2015-04-01")})
+		ms, _, err := db.ListRecords(context.Background(), csperf.KindByName("memberships"), csperf.RecordFilter{Where: map[string]string{"employee_id": "A1"}, Sort: "from_date"})
+		if err != nil || len(ms) != 2 || ms[0]["group_id"] != "G2" || ms[1]["group_id"] != "G1" {
+			t.Fatalf("memberships %v %v", ms, err)
+		}
+	})
+}

@@ -75,6 +75,24 @@ func (db *DB) checkKindRules(ctx context.Context, conn *sql.Conn, k *csperf.Kind
 	return nil
 }
 
+// derivedMembership is the import_id of memberships that csperf opened
+// itself from an employee's group_id; an import of memberships for that
+// employee is the real history and replaces them.
+const derivedMembership = "-1"
+
+// beforeCheck prepares the table for an import's checks: explicit
+// membership history supersedes the memberships derived from employees'
+// group_id (otherwise importing employees and then their history would
+// collide on the first membership).
+func (db *DB) beforeCheck(ctx context.Context, conn *sql.Conn, k *csperf.Kind) error {
+	if k.Name != "memberships" {
+		return nil
+	}
+	_, err := conn.ExecContext(ctx, `DELETE FROM memberships WHERE import_id = `+derivedMembership+`
+		AND employee_id IN (SELECT employee_id FROM imp)`)
+	return err
+}
+
 // afterImport keeps derived data in step with what an import wrote.
 func (db *DB) afterImport(ctx context.Context, conn *sql.Conn, k *csperf.Kind) error {
 	switch k.Name {
@@ -88,9 +106,9 @@ func (db *DB) afterImport(ctx context.Context, conn *sql.Conn, k *csperf.Kind) e
 			  AND i.group_id IS DISTINCT FROM memberships.group_id)`), db.d.arg(today-1), db.d.arg(today)); err != nil {
 			return fmt.Errorf("close memberships: %w", err)
 		}
-		if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO memberships (employee_id, group_id, from_date)
+		if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO memberships (employee_id, group_id, from_date, import_id)
 			SELECT i.employee_id, i.group_id,
-			       CASE WHEN EXISTS (SELECT 1 FROM memberships m WHERE m.employee_id = i.employee_id) THEN ? ELSE COALESCE(i.hire_date, ?) END
+			       CASE WHEN EXISTS (SELECT 1 FROM memberships m WHERE m.employee_id = i.employee_id) THEN ? ELSE COALESCE(i.hire_date, ?) END, `+derivedMembership+`
 			FROM imp i WHERE i.group_id IS NOT NULL
 			  AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.employee_id = i.employee_id AND m.to_date IS NULL AND m.group_id = i.group_id)
 			  AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.employee_id = i.employee_id AND m.from_date = ?)`),
