@@ -33,7 +33,7 @@ func TestComputeIsCanonical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(setup.KPIIDs(), ","); got != "complaint_rate,complaint_resolution,csat,fcr,first_response,resolution_time" {
+	if got := strings.Join(setup.KPIIDs(), ","); got != "complaint_rate,complaint_resolution,csat,first_response,resolution_time" {
 		t.Errorf("kpis %s", got)
 	}
 	ins := []scorecard.Input{
@@ -41,7 +41,7 @@ func TestComputeIsCanonical(t *testing.T) {
 			KPIs:    map[string]kpi.Value{"csat": val(87, 100), "complaint_rate": val(37, 1000), "first_response": val(103680, 1)},
 			Ratings: ratings(t, "csat/self=90", "csat/supervisor=90", "complaint_rate/self=90", "complaint_rate/supervisor=90", "first_response/self=90", "first_response/supervisor=90")},
 		{Employee: scorecard.Employee{ID: "E1", Position: "service_advisor", BonusBase: money(t, "2000")},
-			KPIs: map[string]kpi.Value{"first_response": val(86400, 1), "fcr": val(7, 10), "csat": val(9, 10)},
+			KPIs: map[string]kpi.Value{"first_response": val(86400, 1), "resolution_time": val(31, 40), "csat": val(9, 10)},
 			Ratings: ratings(t, "response_speed/self=100", "response_speed/supervisor=100", "resolution/self=100",
 				"resolution/supervisor=100", "satisfaction/self=100", "satisfaction/supervisor=100", "teamwork/self=50", "teamwork/supervisor=75")},
 		{Employee: scorecard.Employee{ID: "M1", Position: "cs_manager"}},

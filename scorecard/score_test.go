@@ -151,15 +151,15 @@ func TestMissingInputs(t *testing.T) {
 }
 
 // TestItemLeftOut: the after-sales template with no teamwork rating at all.
-// response_speed 24 h → 100, ratings 100: 100; resolution fcr 70% →
-// 100 × (70−50)/(90−50) = 50, ratings 100: 20 + 30 + 25 = 75; satisfaction
+// response_speed 24 h → 100, ratings 100: 100; resolution resolution_time
+// 31/40 = 77.5% → 100 × (77.5−60)/(95−60) = 50, ratings 100: 20 + 30 + 25 = 75; satisfaction
 // 90% → 100, ratings 100: 100. Teamwork leaves; 30/30/20 become 37.5/37.5/25:
 // 37.5 + 28.125 + 25 = 90.625 → excellent.
 func TestItemLeftOut(t *testing.T) {
 	tp := shipped(t, "after_sales_team")
 	in := scorecard.Input{
 		Employee: scorecard.Employee{ID: "E3", Position: "service_advisor"},
-		KPIs:     map[string]kpi.Value{"first_response": val(86400, 1), "fcr": val(7, 10), "csat": val(9, 10)},
+		KPIs:     map[string]kpi.Value{"first_response": val(86400, 1), "resolution_time": val(31, 40), "csat": val(9, 10)},
 		Ratings: ratings(t, "response_speed/self=100", "response_speed/supervisor=100", "resolution/self=100",
 			"resolution/supervisor=100", "satisfaction/self=100", "satisfaction/supervisor=100"),
 	}

@@ -15,11 +15,14 @@ package scorecard
 //     back office's resolution rate), then complaint_resolution 15%
 //     (投诉解决率, on a step table) and teamwork 15% (rated).
 //   - The after-sales team (seed 001 售后客服绩效考核方案): response speed
-//     30% is first_response; problem resolution 30% is fcr (一次解决率,
-//     the seed's 一次响应解决率); satisfaction 20% is csat; teamwork 20% is
-//     a rated item.
+//     30% is first_response; problem resolution 30% is resolution_time
+//     (requests resolved within 48 h: seed 002 counts "the share solved
+//     and how long solving takes"; fcr is not used because it counts
+//     calls, and service advisors solve problems through requests and
+//     visits, not the phone queue); satisfaction 20% is csat; teamwork
+//     20% is a rated item.
 //   - Floors (0 points): csat 60%, complaint_rate 10% (target 3%),
-//     first_response 72 h (target 24 h), resolution_time 60%, fcr 50%.
+//     first_response 72 h (target 24 h), resolution_time 60% (target 95%).
 //   - Positions: front-line agent — agent (座席员) and
 //     return_visit_specialist (回访专员), who talk to customers all day;
 //     back-office support — specialist (专员), qa_inspector, trainer and
@@ -61,7 +64,7 @@ func ShippedTemplates() []Template {
 			Positions: []string{"service_advisor", "team_lead", "supervisor"},
 			Items: []Item{
 				{ID: "response_speed", NameZH: "服务响应速度", NameEN: "Response speed", KPI: "first_response", Weight: Int(30), Rule: Linear(Int(72), nil)},
-				{ID: "resolution", NameZH: "问题解决率", NameEN: "Problem resolution", KPI: "fcr", Weight: Int(30), Rule: Linear(Int(50), nil)},
+				{ID: "resolution", NameZH: "问题解决率", NameEN: "Problem resolution", KPI: "resolution_time", Weight: Int(30), Rule: Linear(Int(60), nil)},
 				{ID: "satisfaction", NameZH: "客户满意度", NameEN: "Customer satisfaction", KPI: "csat", Weight: Int(20), Rule: Linear(Int(60), n(90))},
 				{ID: "teamwork", NameZH: "团队合作能力", NameEN: "Teamwork", Weight: Int(20)},
 			},

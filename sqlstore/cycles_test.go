@@ -85,14 +85,18 @@ func seedCycleOrg(t *testing.T, db *sqlstore.DB) {
 	for i := 0; i < 19; i++ {
 		call("A1", i, false)
 	}
-	for i := 0; i < 10; i++ {
-		call("S1", i, i < 7) // 7 of 10 resolved at first contact: 70%
-	}
 	mustImport(t, db, "surveys", surveys...)
 	mustImport(t, db, "calls", calls...)
-	mustImport(t, db, "service_requests",
-		csperf.Record{"request_id": "R1", "employee_id": "A1", "opened_at": at("2015-06-01T00:00:00Z"), "first_response_at": at("2015-06-02T06:00:00Z")}, // 30 h
-		csperf.Record{"request_id": "R2", "employee_id": "S1", "opened_at": at("2015-06-01T00:00:00Z"), "first_response_at": at("2015-06-02T00:00:00Z")}) // 24 h
+	requests := []csperf.Record{{"request_id": "R1", "employee_id": "A1", "opened_at": at("2015-06-01T00:00:00Z"), "first_response_at": at("2015-06-02T06:00:00Z")}} // 30 h
+	for i := 0; i < 40; i++ { // S1: first responses after 24 h; 31 of 40 resolved within 48 h
+		o := at("2015-06-01T00:00:00Z").Add(time.Duration(i) * time.Hour)
+		r := csperf.Record{"request_id": fmt.Sprintf("RS%02d", i), "employee_id": "S1", "opened_at": o, "first_response_at": o.Add(24 * time.Hour), "resolved_at": o.Add(47 * time.Hour)}
+		if i >= 31 {
+			r["resolved_at"] = o.Add(73 * time.Hour)
+		}
+		requests = append(requests, r)
+	}
+	mustImport(t, db, "service_requests", requests...)
 	mustImport(t, db, "complaints", csperf.Record{"complaint_id": "K1", "employee_id": "A1", "class": "3", "opened_at": at("2015-07-01T03:00:00Z")}) // 1 / (19 + 1)
 	for _, u := range []csperf.User{
 		{Username: "maker", Role: csperf.RoleManager}, {Username: "checker", Role: csperf.RoleHR}, {Username: "root", Role: csperf.RoleAdmin},
@@ -146,7 +150,8 @@ func wantCode(t *testing.T, err error, code, msg string) {
 //	A2: csat 3/4 → 50 points, .2×80 + .3×70 + .5×50 = 62; complaint_rate and
 //	   first_response have no events (left out of the customer part): 60 and 90;
 //	   .5×62 + .3×60 + .2×90 = 67, qualified ×1, bonus 1000.00.
-//	S1 (after-sales team): first_response 24 h → 100, fcr 7/10 → 50, csat 100%,
+//	S1 (after-sales team): first_response 24 h → 100, resolution_time 31/40 = 77.5% →
+//	   100 × (77.5 − 60) / (95 − 60) = 50, csat 100%,
 //	   teamwork .4×50 + .6×75 = 65: 30 + 22.5 + 20 + 13 = 85.5, good, no base.
 //	M1 (cs_manager): no template. L1 left before 2015: not a member.
 func TestCycleLifecycle(t *testing.T) {
