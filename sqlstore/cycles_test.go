@@ -87,8 +87,9 @@ func seedCycleOrg(t *testing.T, db *sqlstore.DB) {
 	}
 	mustImport(t, db, "surveys", surveys...)
 	mustImport(t, db, "calls", calls...)
-	requests := []csperf.Record{{"request_id": "R1", "employee_id": "A1", "opened_at": at("2015-06-01T00:00:00Z"), "first_response_at": at("2015-06-02T06:00:00Z")}} // 30 h
-	for i := 0; i < 40; i++ {                                                                                                                                        // S1: first responses after 24 h; 31 of 40 resolved within 48 h
+	requests := []csperf.Record{{"request_id": "R1", "employee_id": "A1", "opened_at": at("2015-06-01T00:00:00Z"), "first_response_at": at("2015-06-02T06:00:00Z")}} // A1: 30 h
+	// S1: first responses after 24 h; 31 of 40 resolved within 48 h.
+	for i := 0; i < 40; i++ {
 		o := at("2015-06-01T00:00:00Z").Add(time.Duration(i) * time.Hour)
 		r := csperf.Record{"request_id": fmt.Sprintf("RS%02d", i), "employee_id": "S1", "opened_at": o, "first_response_at": o.Add(24 * time.Hour), "resolved_at": o.Add(47 * time.Hour)}
 		if i >= 31 {
