@@ -233,10 +233,14 @@ func (db *DB) refreshRollups(ctx context.Context, conn *sql.Conn, k *csperf.Kind
 	if err != nil {
 		return err
 	}
+	// The days of every measure's dating field, special KPIs' included:
+	// draining them recomputes the roll-ups and bumps the months' versions.
 	fields := map[string]bool{}
-	for _, m := range activeMeasures(defs) {
-		if m.Kind == k.Name {
-			fields[m.DateField] = true
+	for _, d := range defs {
+		for _, m := range append([]kpi.Measure{d.Numerator}, d.Denominator...) {
+			if m = canonical(m); m.Kind == k.Name && m.DateField != "" {
+				fields[m.DateField] = true
+			}
 		}
 	}
 	for _, f := range kindDateFields(k.Name) {
@@ -599,7 +603,15 @@ func (r *rollup) drainDays(ctx context.Context, active map[string]kpi.Measure, f
 	for _, dirty := range kinds {
 		// "calls.qa_scored": only the measures reading that field.
 		kind, only, _ := strings.Cut(dirty, ".")
-		if err := r.db.bumpVersion(ctx, r.q, kind); err != nil {
+		var months []csperf.Month
+		for _, d := range byKind[dirty] {
+			for _, x := range []csperf.Date{d - 1, d, d + 1} {
+				if m := x.Month(); !slices.Contains(months, m) {
+					months = append(months, m)
+				}
+			}
+		}
+		if err := r.db.bumpVersion(ctx, r.q, kind, months...); err != nil {
 			return err
 		}
 		groups := map[string][]string{}
@@ -667,10 +679,18 @@ func versionKind(kind string) string {
 }
 
 // bumpVersion records that data of kind changed, so that special results
-// computed from it are recomputed.
-func (db *DB) bumpVersion(ctx context.Context, q querier, kind string) error {
-	if _, err := q.ExecContext(ctx, db.q(`UPDATE kpi_versions SET version = version + 1 WHERE kind = ?`), kind); err != nil {
-		return fmt.Errorf("kpi versions: %w", err)
+// computed from it are recomputed: for the kind as a whole, and for each
+// of months.
+func (db *DB) bumpVersion(ctx context.Context, q querier, kind string, months ...csperf.Month) error {
+	keys := []string{""}
+	for _, m := range months {
+		keys = append(keys, m.String())
+	}
+	for _, k := range keys {
+		if _, err := q.ExecContext(ctx, db.q(`INSERT INTO kpi_versions (kind, month, version) VALUES (?, ?, 1)
+			ON CONFLICT (kind, month) DO UPDATE SET version = kpi_versions.version + 1`), kind, k); err != nil {
+			return fmt.Errorf("kpi versions: %w", err)
+		}
 	}
 	return nil
 }

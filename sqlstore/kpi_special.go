@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"csperf"
+	"csperf/churn"
 	"csperf/kpi"
 )
 
@@ -38,12 +39,14 @@ func (c *calc) figuresFor(ctx context.Context, def kpi.Definition, periods []kpi
 		}
 		return out, nil
 	}
-	stamp, err := c.stamp(ctx, def)
-	if err != nil {
-		return nil, err
-	}
+	stamps := map[kpi.Period]string{}
 	var missing []kpi.Period
 	for _, p := range periods {
+		stamp, err := c.stamp(ctx, def, p)
+		if err != nil {
+			return nil, err
+		}
+		stamps[p] = stamp
 		f, ok, err := c.cached(ctx, def, p, stamp)
 		if err != nil {
 			return nil, err
@@ -57,10 +60,20 @@ func (c *calc) figuresFor(ctx context.Context, def kpi.Definition, periods []kpi
 	if len(missing) == 0 {
 		return out, nil
 	}
-	fresh := periodFigures{}
+	// The histories are read once for every level: a later query of
+	// another level finds its figures kept.
+	levels := scopeLevels
+	if def.Aggregation == kpi.Fact {
+		levels = []string{c.level}
+	}
+	fresh := map[string]periodFigures{}
+	for _, l := range levels {
+		fresh[l] = periodFigures{}
+	}
+	var err error
 	switch def.Aggregation {
 	case kpi.Fact:
-		err = c.facts(ctx, def, missing, fresh)
+		err = c.facts(ctx, def, missing, fresh[c.level])
 	case kpi.Snapshot:
 		err = c.snapshot(ctx, def, missing, fresh)
 	case kpi.RepeatCustomers:
@@ -74,21 +87,29 @@ func (c *calc) figuresFor(ctx context.Context, def kpi.Definition, periods []kpi
 		return nil, err
 	}
 	for _, p := range missing {
-		out[p] = fresh[p]
-		if err := c.store(ctx, def, p, stamp, fresh[p]); err != nil {
-			return nil, err
+		out[p] = fresh[c.level][p]
+		for _, l := range levels {
+			if err := c.store(ctx, def, l, p, stamps[p], fresh[l][p]); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
 }
 
+// scopeLevels are the levels special figures are computed for at once.
+var scopeLevels = []string{kpi.LevelEmployee, kpi.LevelGroup, kpi.LevelDepartment, kpi.LevelOrg}
+
 // allIDs is the key of a note that holds for every scope id.
 const allIDs = "*"
 
-// stamp identifies the data def's special figures depend on: the
-// settings and the versions of the kinds read and of the organisation.
-func (c *calc) stamp(ctx context.Context, def kpi.Definition) (string, error) {
-	kinds := []string{"org"}
+// stamp identifies the data def's special figures over p depend on: the
+// settings, the organisation's version, and the versions of the kinds
+// read — by month over the window of months p's figures read (the
+// trailing year of repeat customers, the months from N before the period
+// for churn), as a whole for snapshots and facts.
+func (c *calc) stamp(ctx context.Context, def kpi.Definition, p kpi.Period) (string, error) {
+	var kinds []string
 	if def.Aggregation == kpi.Fact {
 		kinds = append(kinds, kpi.KindKPIFacts)
 	}
@@ -97,7 +118,27 @@ func (c *calc) stamp(ctx context.Context, def kpi.Definition) (string, error) {
 			kinds = append(kinds, m.Kind)
 		}
 	}
-	rows, err := c.db.r.QueryContext(ctx, c.db.q(`SELECT kind, version FROM kpi_versions WHERE kind IN (`+placeholders(len(kinds))+`) ORDER BY kind`), anys(kinds)...)
+	lo, hi := "", ""
+	switch def.Aggregation {
+	case kpi.RepeatCustomers:
+		w := kpi.TrailingYear(p.End)
+		lo, hi = w.Start.Month().String(), w.End.Month().String()
+	case kpi.Churn, kpi.PeriodChurn:
+		n := c.p.ChurnMonths
+		if n == 0 {
+			n = kpi.DefaultParams().ChurnMonths
+		}
+		lo, hi = (p.Start.Month() - csperf.Month(n)).String(), p.End.Month().String()
+	}
+	args := anys(kinds)
+	cond := "month = ''"
+	if lo != "" {
+		cond = "month >= ? AND month <= ?"
+		args = append(args, lo, hi)
+	}
+	rows, err := c.db.r.QueryContext(ctx, c.db.q(`SELECT kind, month, version FROM kpi_versions
+		WHERE kind IN (`+placeholders(len(kinds))+`) AND `+cond+` OR kind = 'org' AND month = ''
+		ORDER BY kind, month`), args...)
 	if err != nil {
 		return "", fmt.Errorf("kpi versions: %w", err)
 	}
@@ -105,20 +146,20 @@ func (c *calc) stamp(ctx context.Context, def kpi.Definition) (string, error) {
 	b := strings.Builder{}
 	b.WriteString(fingerprint(c.p))
 	for rows.Next() {
-		var k string
+		var k, m string
 		var v int64
-		if err := rows.Scan(&k, &v); err != nil {
+		if err := rows.Scan(&k, &m, &v); err != nil {
 			return "", err
 		}
-		fmt.Fprintf(&b, " %s=%d", k, v)
+		fmt.Fprintf(&b, " %s/%s=%d", k, m, v)
 	}
 	return b.String(), rows.Err()
 }
 
-// resultKey names def's figures for the level and period.
-func (c *calc) resultKey(def kpi.Definition, p kpi.Period) string {
+// resultKey names def's figures for a level and period.
+func resultKey(def kpi.Definition, level string, p kpi.Period) string {
 	js, _ := json.Marshal(def)
-	h := sha256.Sum256(append(js, []byte("|"+c.level+"|"+p.String())...))
+	h := sha256.Sum256(append(js, []byte("|"+level+"|"+p.String())...))
 	return hex.EncodeToString(h[:16])
 }
 
@@ -131,7 +172,7 @@ type storedFigure struct {
 // cached returns the stored figures of def over p when their stamp is s.
 func (c *calc) cached(ctx context.Context, def kpi.Definition, p kpi.Period, s string) (map[string]figure, bool, error) {
 	var stamp, js string
-	err := c.db.r.QueryRowContext(ctx, c.db.q(`SELECT stamp, result FROM kpi_results WHERE result_key = ?`), c.resultKey(def, p)).Scan(&stamp, &js)
+	err := c.db.r.QueryRowContext(ctx, c.db.q(`SELECT stamp, result FROM kpi_results WHERE result_key = ?`), resultKey(def, c.level, p)).Scan(&stamp, &js)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && stamp != s {
 		return nil, false, nil
 	}
@@ -149,8 +190,8 @@ func (c *calc) cached(ctx context.Context, def kpi.Definition, p kpi.Period, s s
 	return out, true, nil
 }
 
-// store keeps def's figures over p with stamp s.
-func (c *calc) store(ctx context.Context, def kpi.Definition, p kpi.Period, s string, f map[string]figure) error {
+// store keeps def's figures of a level over p with stamp s.
+func (c *calc) store(ctx context.Context, def kpi.Definition, level string, p kpi.Period, s string, f map[string]figure) error {
 	m := make(map[string]storedFigure, len(f))
 	for id, x := range f {
 		m[id] = storedFigure{x.num, x.den, x.note}
@@ -158,18 +199,18 @@ func (c *calc) store(ctx context.Context, def kpi.Definition, p kpi.Period, s st
 	js, _ := json.Marshal(m)
 	_, err := c.db.w.ExecContext(ctx, c.db.q(`INSERT INTO kpi_results (result_key, stamp, result, computed_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (result_key) DO UPDATE SET stamp = excluded.stamp, result = excluded.result, computed_at = excluded.computed_at`),
-		c.resultKey(def, p), s, string(js), c.db.d.arg(c.db.Now()))
+		resultKey(def, level, p), s, string(js), c.db.d.arg(c.db.Now()))
 	if err != nil {
 		return fmt.Errorf("kpi results: %w", err)
 	}
 	return nil
 }
 
-// sid is the scope id of the call's level an event of employee emp naming
-// group src on day d counts for; ok is false when it counts for none.
-func (c *calc) sid(emp, src string, d csperf.Date) (string, bool) {
+// sid is the scope id of level an event of employee emp naming group src
+// on day d counts for; ok is false when it counts for none.
+func (c *calc) sid(level, emp, src string, d csperf.Date) (string, bool) {
 	g := c.org.groupOf(emp, src, d)
-	return scopeID(kpi.Owner{Employee: emp, Group: g, Department: c.org.departmentOf(g)}, c.level)
+	return scopeID(kpi.Owner{Employee: emp, Group: g, Department: c.org.departmentOf(g)}, level)
 }
 
 func (f periodFigures) add(p kpi.Period, id string, num, den int64) {
@@ -228,7 +269,7 @@ func (c *calc) facts(ctx context.Context, def kpi.Definition, periods []kpi.Peri
 // not dated), attributed to the groups of that day: one pass over the
 // records sums contributions by dating day and owner, then each period
 // adds up the sums it covers.
-func (c *calc) snapshot(ctx context.Context, def kpi.Definition, periods []kpi.Period, out periodFigures) error {
+func (c *calc) snapshot(ctx context.Context, def kpi.Definition, periods []kpi.Period, outs map[string]periodFigures) error {
 	type key struct {
 		i        int
 		day      csperf.Date
@@ -238,7 +279,9 @@ func (c *calc) snapshot(ctx context.Context, def kpi.Definition, periods []kpi.P
 	var maxEnd csperf.Date
 	for _, p := range periods {
 		maxEnd = max(maxEnd, p.End)
-		out[p] = map[string]figure{}
+		for _, out := range outs {
+			out[p] = map[string]figure{}
+		}
 	}
 	agg := map[key]int64{}
 	ms := append([]kpi.Measure{def.Numerator}, def.Denominator...)
@@ -259,19 +302,21 @@ func (c *calc) snapshot(ctx context.Context, def kpi.Definition, periods []kpi.P
 			return fmt.Errorf("kpi %s: %w", def.ID, err)
 		}
 	}
-	for _, p := range periods {
-		for k, v := range agg {
-			if k.dated && k.day > p.End {
-				continue
-			}
-			id, ok := c.sid(k.emp, k.src, p.End)
-			if !ok {
-				continue
-			}
-			if k.i == 0 {
-				out.add(p, id, v, 0)
-			} else {
-				out.add(p, id, 0, v)
+	for level, out := range outs {
+		for _, p := range periods {
+			for k, v := range agg {
+				if k.dated && k.day > p.End {
+					continue
+				}
+				id, ok := c.sid(level, k.emp, k.src, p.End)
+				if !ok {
+					continue
+				}
+				if k.i == 0 {
+					out.add(p, id, v, 0)
+				} else {
+					out.add(p, id, 0, v)
+				}
 			}
 		}
 	}
@@ -281,11 +326,10 @@ func (c *calc) snapshot(ctx context.Context, def kpi.Definition, periods []kpi.P
 // activity is one event of a customer history (repeat customers, churn),
 // with the scope id it counts for.
 type activity struct {
-	cust  string
-	day   csperf.Date
-	id    string // the event's id, which orders same-day events
-	sid   string
-	inSID bool
+	cust     string
+	day      csperf.Date
+	id       string // the event's id, which orders same-day events
+	emp, src string // the employee responsible and the event's own group
 }
 
 // activities streams the events of measures dated lo..hi that match, as
@@ -313,9 +357,8 @@ func (c *calc) activities(ctx context.Context, ms []kpi.Measure, lo, hi csperf.D
 				return nil
 			}
 			o := kpi.Attribute(m.Kind, e, d, kpi.Attribution{})
-			a := activity{cust: cust, day: d}
+			a := activity{cust: cust, day: d, emp: o.Employee, src: o.Group}
 			a.id, _ = e[idField].(string)
-			a.sid, a.inSID = c.sid(o.Employee, o.Group, d)
 			out = append(out, a)
 			return nil
 		})
@@ -355,14 +398,15 @@ func leanFields(m kpi.Measure) []string {
 	return out
 }
 
-// eachCustomer calls fn with each customer's run of activities.
-func eachCustomer(as []activity, fn func([]activity)) {
+// eachCustomer calls fn with the bounds [i, j) of each customer's run of
+// activities.
+func eachCustomer(as []activity, fn func(i, j int)) {
 	for i := 0; i < len(as); {
 		j := i + 1
 		for j < len(as) && as[j].cust == as[i].cust {
 			j++
 		}
-		fn(as[i:j])
+		fn(i, j)
 		i = j
 	}
 }
@@ -370,10 +414,12 @@ func eachCustomer(as []activity, fn func([]activity)) {
 // repeat counts, for each period, the customers with ≥ 2 and ≥ 1 contacts
 // attributed to the scope in the trailing 12 months ending on its last
 // day (kpi.TrailingYear).
-func (c *calc) repeat(ctx context.Context, def kpi.Definition, periods []kpi.Period, out periodFigures) error {
+func (c *calc) repeat(ctx context.Context, def kpi.Definition, periods []kpi.Period, outs map[string]periodFigures) error {
 	lo, hi := periods[0].End, periods[0].End
 	for _, p := range periods {
-		out[p] = map[string]figure{}
+		for _, out := range outs {
+			out[p] = map[string]figure{}
+		}
 		lo, hi = min(lo, kpi.TrailingYear(p.End).Start), max(hi, p.End)
 	}
 	as, err := c.activities(ctx, def.Denominator, lo, hi)
@@ -381,25 +427,43 @@ func (c *calc) repeat(ctx context.Context, def kpi.Definition, periods []kpi.Per
 		return err
 	}
 	counts := map[string]int{}
-	for _, p := range periods {
-		w := kpi.TrailingYear(p.End)
-		eachCustomer(as, func(run []activity) {
-			clear(counts)
-			for _, a := range run {
-				if a.inSID && w.Contains(a.day) {
-					counts[a.sid]++
+	for level, out := range outs {
+		sids := c.sids(level, as)
+		for _, p := range periods {
+			w := kpi.TrailingYear(p.End)
+			eachCustomer(as, func(i, j int) {
+				clear(counts)
+				for k := i; k < j; k++ {
+					if sids[k].ok && w.Contains(as[k].day) {
+						counts[sids[k].id]++
+					}
 				}
-			}
-			for id, n := range counts {
-				var rep int64
-				if n >= 2 {
-					rep = 1
+				for id, n := range counts {
+					var rep int64
+					if n >= 2 {
+						rep = 1
+					}
+					out.add(p, id, rep, 1)
 				}
-				out.add(p, id, rep, 1)
-			}
-		})
+			})
+		}
 	}
 	return nil
+}
+
+// scoped is an activity's scope id at one level.
+type scoped struct {
+	id string
+	ok bool
+}
+
+// sids returns the scope id of level each activity counts for.
+func (c *calc) sids(level string, as []activity) []scoped {
+	out := make([]scoped, len(as))
+	for i, a := range as {
+		out[i].id, out[i].ok = c.sid(level, a.emp, a.src, a.day)
+	}
+	return out
 }
 
 // churn computes churn_rate-like (kpi.Churn) and period_churn-like
@@ -407,7 +471,7 @@ func (c *calc) repeat(ctx context.Context, def kpi.Definition, periods []kpi.Per
 // The catalog's churn measure (all visits) takes the churn store's path on
 // visits.next_date; a filtered measure, and period churn, are computed from
 // the matching activities of the window they need.
-func (c *calc) churn(ctx context.Context, def kpi.Definition, periods []kpi.Period, out periodFigures) error {
+func (c *calc) churn(ctx context.Context, def kpi.Definition, periods []kpi.Period, outs map[string]periodFigures) error {
 	n := c.p.ChurnMonths
 	if n == 0 {
 		n = kpi.DefaultParams().ChurnMonths
@@ -416,11 +480,16 @@ func (c *calc) churn(ctx context.Context, def kpi.Definition, periods []kpi.Peri
 	var first, last csperf.Month
 	for _, p := range periods {
 		f, l, ok := p.Months()
+		for _, out := range outs {
+			if !ok {
+				c.noteAll(out, p, def.ID+" is computed over whole months")
+			} else {
+				out[p] = map[string]figure{}
+			}
+		}
 		if !ok {
-			c.noteAll(out, p, def.ID+" is computed over whole months")
 			continue
 		}
-		out[p] = map[string]figure{}
 		if len(whole) == 0 || f < first {
 			first = f
 		}
@@ -434,89 +503,91 @@ func (c *calc) churn(ctx context.Context, def kpi.Definition, periods []kpi.Peri
 	}
 	visitsOnly := canonical(kpi.Measure{Kind: kpi.KindVisits})
 	if def.Aggregation == kpi.Churn && len(def.Denominator) == 1 && measureID(def.Denominator[0]) == measureID(visitsOnly) {
-		return c.churnFast(ctx, whole, first, last, n, out)
+		return c.churnFast(ctx, whole, first, last, n, outs)
 	}
 	as, err := c.activities(ctx, def.Denominator, (first - csperf.Month(n)).First(), last.Last())
 	if err != nil {
 		return err
 	}
-	for _, p := range whole {
-		f, l, _ := p.Months()
-		eachCustomer(as, func(run []activity) {
-			if def.Aggregation == kpi.Churn {
-				for m := f; m <= l; m++ {
-					base := m - csperf.Month(n)
-					for _, a := range run {
-						if a.inSID && a.day.Month() == base {
-							out.add(p, a.sid, 0, 1)
+	for level, out := range outs {
+		sids := c.sids(level, as)
+		for _, p := range whole {
+			f, l, _ := p.Months()
+			eachCustomer(as, func(i, j int) {
+				run := as[i:j]
+				if def.Aggregation == kpi.Churn {
+					for m := f; m <= l; m++ {
+						base := m - csperf.Month(n)
+						for k := i; k < j; k++ {
+							if sids[k].ok && as[k].day.Month() == base {
+								out.add(p, sids[k].id, 0, 1)
+							}
+						}
+						if x, ok := lastUpTo(run, m.Last()); ok && run[x].day.Month() == base && sids[i+x].ok {
+							out.add(p, sids[i+x].id, 1, 0)
 						}
 					}
-					if lv, ok := lastUpTo(run, m.Last()); ok && lv.day.Month() == base && lv.inSID {
-						out.add(p, lv.sid, 1, 0)
+					return
+				}
+				x, ok := lastUpTo(run, f.First()-1)
+				if !ok || run[x].day.Month() < f-csperf.Month(n) || !sids[i+x].ok {
+					return
+				}
+				var lost int64
+				for m := f; m <= l; m++ {
+					if y, ok := lastUpTo(run, m.Last()); ok && run[y].day.Month() == m-csperf.Month(n) {
+						lost = 1
+						break
 					}
 				}
-				return
-			}
-			lv, ok := lastUpTo(run, f.First()-1)
-			if !ok || lv.day.Month() < f-csperf.Month(n) || !lv.inSID {
-				return
-			}
-			var lost int64
-			for m := f; m <= l; m++ {
-				if x, ok := lastUpTo(run, m.Last()); ok && x.day.Month() == m-csperf.Month(n) {
-					lost = 1
-					break
-				}
-			}
-			out.add(p, lv.sid, lost, 1)
-		})
+				out.add(p, sids[i+x].id, lost, 1)
+			})
+		}
 	}
 	return nil
 }
 
-// lastUpTo returns the last activity of a sorted run on or before d.
-func lastUpTo(run []activity, d csperf.Date) (activity, bool) {
+// lastUpTo returns the index of the last activity of a sorted run on or
+// before d.
+func lastUpTo(run []activity, d csperf.Date) (int, bool) {
 	i, _ := slices.BinarySearchFunc(run, d+1, func(a activity, t csperf.Date) int { return int(a.day - t) })
-	if i == 0 {
-		return activity{}, false
-	}
-	return run[i-1], true
+	return i - 1, i > 0
 }
 
 // churnFast reads each month's churned customers and base-month visits
 // from the churn store (visits.next_date) and attributes them by advisor
 // and day.
-func (c *calc) churnFast(ctx context.Context, whole []kpi.Period, first, last csperf.Month, n int, out periodFigures) error {
-	months := map[csperf.Month]map[string]figure{}
+func (c *calc) churnFast(ctx context.Context, whole []kpi.Period, first, last csperf.Month, n int, outs map[string]periodFigures) error {
+	months := map[csperf.Month]churnMonthInput{}
 	for m := first; m <= last; m++ {
 		in, err := c.db.churnMonth(ctx, m, n)
 		if err != nil {
 			return err
 		}
-		f := map[string]figure{}
-		for _, dc := range in.BaseVisits {
-			if id, ok := c.sid(dc.AdvisorID, "", dc.Date); ok {
-				x := f[id]
-				x.den += dc.Visits
-				f[id] = x
-			}
-		}
-		for _, ch := range in.Churned {
-			if id, ok := c.sid(ch.AdvisorID, "", ch.LastVisit); ok {
-				x := f[id]
-				x.num++
-				f[id] = x
-			}
-		}
-		months[m] = f
+		months[m] = churnMonthInput{in.BaseVisits, in.Churned}
 	}
-	for _, p := range whole {
-		f, l, _ := p.Months()
-		for m := f; m <= l; m++ {
-			for id, x := range months[m] {
-				out.add(p, id, x.num, x.den)
+	for level, out := range outs {
+		for _, p := range whole {
+			f, l, _ := p.Months()
+			for m := f; m <= l; m++ {
+				in := months[m]
+				for _, dc := range in.base {
+					if id, ok := c.sid(level, dc.AdvisorID, "", dc.Date); ok {
+						out.add(p, id, 0, dc.Visits)
+					}
+				}
+				for _, ch := range in.churned {
+					if id, ok := c.sid(level, ch.AdvisorID, "", ch.LastVisit); ok {
+						out.add(p, id, 1, 0)
+					}
+				}
 			}
 		}
 	}
 	return nil
+}
+
+type churnMonthInput struct {
+	base    []churn.DayCount
+	churned []churn.ChurnedCustomer
 }

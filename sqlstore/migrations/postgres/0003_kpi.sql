@@ -126,15 +126,21 @@ CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
 
 -- Special aggregations (repeat customers, churn, snapshots, facts) read
 -- histories rather than roll-ups; their results are kept by KPI, level and
--- period in kpi_results, stamped with the versions of the data they read
--- (kpi_versions: bumped by every import of a kind, by drained dirty days,
--- by group-history changes, and by the triggers below), so that a result
--- is reused until its data changes.
+-- period in kpi_results, stamped with the versions of the data they read,
+-- so that a result is reused until its data changes. kpi_versions counts
+-- changes by kind and month of the events' days (month '' for the kind as
+-- a whole, and for the organisation, kind 'org'): bumped by every import,
+-- by drained dirty days, by group-history changes and by the triggers
+-- below. A result over a window of months (repeat customers, churn)
+-- depends only on the versions of those months, so new data for later
+-- months leaves past results alone.
 CREATE TABLE kpi_versions (
-    kind TEXT NOT NULL PRIMARY KEY,
-    version BIGINT NOT NULL
+    kind TEXT NOT NULL,
+    month TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    PRIMARY KEY (kind, month)
 );
-INSERT INTO kpi_versions (kind, version) VALUES ('calls', 0), ('visits', 0), ('surveys', 0), ('complaints', 0), ('contracts', 0), ('service_requests', 0), ('return_visit_plans', 0), ('return_visits', 0), ('orders', 0), ('qa_evaluations', 0), ('promises', 0), ('change_requests', 0), ('proposals', 0), ('suggestions', 0), ('customers', 0), ('kpi_facts', 0), ('org', 0);
+INSERT INTO kpi_versions (kind, month, version) VALUES ('customers', '', 0), ('kpi_facts', '', 0), ('org', '', 0);
 CREATE TABLE kpi_results (
     result_key TEXT NOT NULL PRIMARY KEY,
     stamp TEXT NOT NULL,
@@ -143,7 +149,7 @@ CREATE TABLE kpi_results (
 );
 CREATE FUNCTION kpi_bump_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE kpi_versions SET version = version + 1 WHERE kind = TG_ARGV[0];
+    UPDATE kpi_versions SET version = version + 1 WHERE kind = TG_ARGV[0] AND month = '';
     RETURN NULL;
 END $$;
 CREATE TRIGGER customers_kpi AFTER UPDATE OR DELETE ON customers FOR EACH STATEMENT EXECUTE FUNCTION kpi_bump_version('customers');

@@ -126,15 +126,21 @@ CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
 
 -- Special aggregations (repeat customers, churn, snapshots, facts) read
 -- histories rather than roll-ups; their results are kept by KPI, level and
--- period in kpi_results, stamped with the versions of the data they read
--- (kpi_versions: bumped by every import of a kind, by drained dirty days,
--- by group-history changes, and by the triggers below), so that a result
--- is reused until its data changes.
+-- period in kpi_results, stamped with the versions of the data they read,
+-- so that a result is reused until its data changes. kpi_versions counts
+-- changes by kind and month of the events' days (month '' for the kind as
+-- a whole, and for the organisation, kind 'org'): bumped by every import,
+-- by drained dirty days, by group-history changes and by the triggers
+-- below. A result over a window of months (repeat customers, churn)
+-- depends only on the versions of those months, so new data for later
+-- months leaves past results alone.
 CREATE TABLE kpi_versions (
-    kind TEXT NOT NULL PRIMARY KEY,
-    version BIGINT NOT NULL
+    kind TEXT NOT NULL,
+    month TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    PRIMARY KEY (kind, month)
 );
-INSERT INTO kpi_versions (kind, version) VALUES ('calls', 0), ('visits', 0), ('surveys', 0), ('complaints', 0), ('contracts', 0), ('service_requests', 0), ('return_visit_plans', 0), ('return_visits', 0), ('orders', 0), ('qa_evaluations', 0), ('promises', 0), ('change_requests', 0), ('proposals', 0), ('suggestions', 0), ('customers', 0), ('kpi_facts', 0), ('org', 0);
+INSERT INTO kpi_versions (kind, month, version) VALUES ('customers', '', 0), ('kpi_facts', '', 0), ('org', '', 0);
 CREATE TABLE kpi_results (
     result_key TEXT NOT NULL PRIMARY KEY,
     stamp TEXT NOT NULL,
@@ -142,17 +148,17 @@ CREATE TABLE kpi_results (
     computed_at TEXT NOT NULL
 );
 CREATE TRIGGER customers_kpi_upd AFTER UPDATE ON customers FOR EACH ROW
-BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'customers'; END;
+BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'customers' AND month = ''; END;
 CREATE TRIGGER customers_kpi_del AFTER DELETE ON customers FOR EACH ROW
-BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'customers'; END;
+BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'customers' AND month = ''; END;
 CREATE TRIGGER kpi_facts_kpi_upd AFTER UPDATE ON kpi_facts FOR EACH ROW
-BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'kpi_facts'; END;
+BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'kpi_facts' AND month = ''; END;
 CREATE TRIGGER kpi_facts_kpi_del AFTER DELETE ON kpi_facts FOR EACH ROW
-BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'kpi_facts'; END;
+BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'kpi_facts' AND month = ''; END;
 CREATE TRIGGER groups_kpi_upd AFTER UPDATE ON groups_ FOR EACH ROW
-BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'org'; END;
+BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'org' AND month = ''; END;
 CREATE TRIGGER groups_kpi_del AFTER DELETE ON groups_ FOR EACH ROW
-BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'org'; END;
+BEGIN UPDATE kpi_versions SET version = version + 1 WHERE kind = 'org' AND month = ''; END;
 
 -- Indexes the roll-ups and supplied fields read by.
 CREATE INDEX qa_evaluations_call ON qa_evaluations (call_id);
