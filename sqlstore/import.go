@@ -56,7 +56,7 @@ func (db *DB) Import(ctx context.Context, k *csperf.Kind, src csperf.RowSource, 
 		}
 		errs.Total += ie.Total - len(ie.Rows)
 	}
-	if err := db.beforeCheck(ctx, conn, k); err != nil {
+	if err := db.beforeCheck(ctx, conn, k, opt); err != nil {
 		return nil, err
 	}
 	if err := db.checkImport(ctx, conn, k, opt, errs); err != nil {

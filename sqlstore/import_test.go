@@ -160,8 +160,16 @@ func TestMembershipHistoryAfterEmployees(t *testing.T) {
 			csperf.Record{"employee_id": "A1", "group_id": "G2", "from_date": d("2014-01-01"), "to_date": d("2015-03-31")},
 			csperf.Record{"employee_id": "A1", "group_id": "G1", "from_date": d("2015-04-01")})
 		ms, _, err := db.ListRecords(context.Background(), csperf.KindByName("memberships"), csperf.RecordFilter{Where: map[string]string{"employee_id": "A1"}, Sort: "from_date"})
-		if err != nil || len(ms) != 2 || ms[0]["group_id"] != "G2" || ms[1]["group_id"] != "G1" {
+		// The derived membership (G1 since 1900, no hire date) now ends
+		// where the history begins.
+		if err != nil || len(ms) != 3 || ms[0]["to_date"] != d("2013-12-31") || ms[1]["group_id"] != "G2" || ms[2]["group_id"] != "G1" {
 			t.Fatalf("memberships %v %v", ms, err)
+		}
+		// A later move of A2 alone: the derived membership ends the day before.
+		mustImport(t, db, "memberships", csperf.Record{"employee_id": "A2", "group_id": "G1", "from_date": d("2016-03-01")})
+		ms, _, err = db.ListRecords(context.Background(), csperf.KindByName("memberships"), csperf.RecordFilter{Where: map[string]string{"employee_id": "A2"}, Sort: "from_date"})
+		if err != nil || len(ms) != 2 || ms[0]["group_id"] != "G2" || ms[0]["to_date"] != d("2016-02-29") || ms[1]["group_id"] != "G1" {
+			t.Fatalf("memberships of A2 %v %v", ms, err)
 		}
 	})
 }

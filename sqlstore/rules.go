@@ -81,16 +81,74 @@ func (db *DB) checkKindRules(ctx context.Context, conn *sql.Conn, k *csperf.Kind
 const derivedMembership = "-1"
 
 // beforeCheck prepares the table for an import's checks: explicit
-// membership history supersedes the memberships derived from employees'
-// group_id (otherwise importing employees and then their history would
-// collide on the first membership).
-func (db *DB) beforeCheck(ctx context.Context, conn *sql.Conn, k *csperf.Kind) error {
-	if k.Name != "memberships" {
+// membership history takes precedence over the memberships derived from
+// employees' group_id (otherwise importing employees and then their history
+// would collide on the first membership). A derived membership whose start
+// an imported one covers is dropped; one that an imported membership starts
+// within ends the day before. Only a file does this: a history file is the
+// authority, while a single membership entered in a form or through the API
+// that overlaps another is refused like any other overlap.
+func (db *DB) beforeCheck(ctx context.Context, conn *sql.Conn, k *csperf.Kind, opt csperf.ImportOptions) error {
+	if k.Name != "memberships" || opt.File == "" {
 		return nil
 	}
-	_, err := conn.ExecContext(ctx, `DELETE FROM memberships WHERE import_id = `+derivedMembership+`
+	type span struct {
+		emp      string
+		from, to csperf.Date
+	}
+	read := func(q string) ([]span, error) {
+		rows, err := conn.QueryContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []span
+		for rows.Next() {
+			var s span
+			var to any
+			if err := rows.Scan(&s.emp, &s.from, &to); err != nil {
+				return nil, err
+			}
+			if s.to, err = openEnd(to); err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, rows.Err()
+	}
+	derived, err := read(`SELECT employee_id, from_date, to_date FROM memberships WHERE import_id = ` + derivedMembership + `
 		AND employee_id IN (SELECT employee_id FROM imp)`)
-	return err
+	if err != nil || len(derived) == 0 {
+		return err
+	}
+	imported, err := read(`SELECT employee_id, from_date, to_date FROM imp`)
+	if err != nil {
+		return err
+	}
+	for _, m := range derived {
+		end, drop := m.to, false
+		for _, i := range imported {
+			if i.emp != m.emp {
+				continue
+			}
+			if i.from <= m.from && m.from <= i.to {
+				drop = true
+			} else if m.from < i.from && i.from <= end {
+				end = i.from - 1
+			}
+		}
+		key := []any{m.emp, db.d.arg(m.from)}
+		switch {
+		case drop:
+			_, err = conn.ExecContext(ctx, db.q(`DELETE FROM memberships WHERE employee_id = ? AND from_date = ?`), key...)
+		case end != m.to:
+			_, err = conn.ExecContext(ctx, db.q(`UPDATE memberships SET to_date = ? WHERE employee_id = ? AND from_date = ?`), append([]any{db.d.arg(end)}, key...)...)
+		}
+		if err != nil {
+			return fmt.Errorf("derived memberships: %w", err)
+		}
+	}
+	return nil
 }
 
 // afterImport keeps derived data in step with what an import wrote.
