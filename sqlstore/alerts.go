@@ -121,7 +121,8 @@ func (db *DB) DeclineKPIs(ctx context.Context) ([]string, error) {
 // EvaluateAlerts raises the alerts due on asOf, for the last complete
 // month before it (in the organisation's time zone):
 //   - target_missed: a KPI of an employee or a group misses its target
-//     (for every KPI with a target that applies to that level);
+//     (for every KPI with a target that applies to that level; not for a
+//     count-per-period KPI of an employee with no such events at all);
 //   - decline: a decline KPI (DeclineKPIs) of an employee or a group is
 //     worse than the plain mean of its own 3 previous months;
 //   - goal_at_risk / goal_missed: a goal's status on asOf (kpi.Track), at
@@ -171,6 +172,13 @@ func (db *DB) EvaluateAlerts(ctx context.Context, asOf time.Time) ([]kpi.Alert, 
 			}
 			for _, r := range rows {
 				if r.Met == nil || *r.Met {
+					continue
+				}
+				// A count per period with no events at all for one
+				// employee (satisfaction calls of an agent who makes
+				// none) says the KPI is not that person's job: which
+				// positions a KPI binds is the scorecards' business.
+				if def, _ := findDef(defs, r.KPI); level == kpi.LevelEmployee && def.Aggregation == kpi.CountPerPeriod && r.Numerator == 0 {
 					continue
 				}
 				cands = append(cands, kpi.Alert{Rule: kpi.AlertTargetMissed, KPI: r.KPI, Scope: r.Scope, ScopeID: r.ID, Period: r.Period.String(),
