@@ -144,7 +144,7 @@ func (c *calc) stamp(ctx context.Context, def kpi.Definition, p kpi.Period) (str
 	}
 	defer rows.Close()
 	b := strings.Builder{}
-	b.WriteString(fingerprint(c.p))
+	fmt.Fprintf(&b, "%s n=%d %s..%s", fingerprint(c.p), c.p.ChurnMonths, lo, hi)
 	for rows.Next() {
 		var k, m string
 		var v int64
