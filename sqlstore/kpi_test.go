@@ -431,5 +431,40 @@ func TestKPIQueriesAndDefinitions(t *testing.T) {
 		if rows[1].Change == "—" || rows[1].Trend == "" {
 			t.Errorf("change %q trend %q", rows[1].Change, rows[1].Trend)
 		}
+
+		// Settings the figures depend on: a new service-level threshold
+		// rebuilds the roll-ups, a new churn threshold recomputes the kept
+		// churn results; both still equal kpi.Evaluate.
+		events, attr := f.events(), f.attribution()
+		check := func(id string) {
+			t.Helper()
+			def, _ := db.KPIDefinition(ctx, id)
+			rows, err := db.KPIValues(ctx, kpi.Query{KPIs: []string{id}, Level: kpi.LevelGroup, Period: q3, By: "month"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				v, err := kpi.Evaluate(def, events, kpi.Scope{Level: r.Scope, ID: r.ID}, r.Period, attr)
+				if err != nil || v.Num != r.Numerator || v.Den != r.Denominator {
+					t.Errorf("%s %s %s: store %d/%d, Evaluate %+v %v", id, r.ID, r.Period, r.Numerator, r.Denominator, v, err)
+				}
+			}
+		}
+		attr.ChurnMonths = 8
+		check("service_level")
+		check("churn_rate")
+		if err := db.SetKPIParams(ctx, kpi.Params{ServiceLevelSeconds: 30}); err != nil {
+			t.Fatal(err)
+		}
+		attr.ServiceLevelSeconds = 30
+		check("service_level")
+		cfg, _ := db.ChurnSettings(ctx)
+		cfg.Threshold = 6
+		if err := db.SetChurnSettings(ctx, cfg); err != nil {
+			t.Fatal(err)
+		}
+		attr.ChurnMonths = 6
+		check("churn_rate")
+		check("period_churn")
 	})
 }
