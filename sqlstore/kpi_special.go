@@ -323,19 +323,29 @@ func (c *calc) snapshot(ctx context.Context, def kpi.Definition, periods []kpi.P
 	return nil
 }
 
-// activity is one event of a customer history (repeat customers, churn),
-// with the scope id it counts for.
+// activity is one event of a customer history (repeat customers, churn):
+// the customer and the owner (employee and the event's own group) as
+// indexes into the history's tables, which keeps millions of them small.
 type activity struct {
-	cust     string
-	day      csperf.Date
-	id       string // the event's id, which orders same-day events
-	emp, src string // the employee responsible and the event's own group
+	cust  int32
+	owner int32
+	day   csperf.Date
+	id    string // the event's id, which orders same-day events; "" when order does not matter
+}
+
+// history is the activities of a window, by customer then in time order.
+type history struct {
+	as     []activity
+	owners [][2]string // employee, own group
 }
 
 // activities streams the events of measures dated lo..hi that match, as
-// activities with a customer.
-func (c *calc) activities(ctx context.Context, ms []kpi.Measure, lo, hi csperf.Date) ([]activity, error) {
-	var out []activity
+// activities with a customer. With ordered, same-day events keep their ids
+// so that the later one is known (SPEC §6: the greater id).
+func (c *calc) activities(ctx context.Context, ms []kpi.Measure, lo, hi csperf.Date, ordered bool) (*history, error) {
+	h := &history{}
+	custs := map[string]int32{}
+	owners := map[[2]string]int32{}
 	for _, m := range ms {
 		m = canonical(m)
 		rd := newEventReader(c.db, m.Kind, leanFields(m)...)
@@ -357,9 +367,23 @@ func (c *calc) activities(ctx context.Context, ms []kpi.Measure, lo, hi csperf.D
 				return nil
 			}
 			o := kpi.Attribute(m.Kind, e, d, kpi.Attribution{})
-			a := activity{cust: cust, day: d, emp: o.Employee, src: o.Group}
-			a.id, _ = e[idField].(string)
-			out = append(out, a)
+			ci, ok := custs[cust]
+			if !ok {
+				ci = int32(len(custs))
+				custs[cust] = ci
+			}
+			ok2 := [2]string{o.Employee, o.Group}
+			oi, ok := owners[ok2]
+			if !ok {
+				oi = int32(len(h.owners))
+				owners[ok2] = oi
+				h.owners = append(h.owners, ok2)
+			}
+			a := activity{cust: ci, owner: oi, day: d}
+			if ordered {
+				a.id, _ = e[idField].(string)
+			}
+			h.as = append(h.as, a)
 			return nil
 		})
 		if err != nil {
@@ -368,16 +392,16 @@ func (c *calc) activities(ctx context.Context, ms []kpi.Measure, lo, hi csperf.D
 	}
 	// By customer, then in time order: a later day, or the same day and a
 	// greater id (SPEC §6), is later.
-	slices.SortFunc(out, func(a, b activity) int {
-		if x := strings.Compare(a.cust, b.cust); x != 0 {
-			return x
+	slices.SortFunc(h.as, func(a, b activity) int {
+		if a.cust != b.cust {
+			return int(a.cust - b.cust)
 		}
 		if a.day != b.day {
 			return int(a.day - b.day)
 		}
 		return strings.Compare(a.id, b.id)
 	})
-	return out, nil
+	return h, nil
 }
 
 // leanFields returns the only fields a measure without filter that counts
@@ -400,7 +424,8 @@ func leanFields(m kpi.Measure) []string {
 
 // eachCustomer calls fn with the bounds [i, j) of each customer's run of
 // activities.
-func eachCustomer(as []activity, fn func(i, j int)) {
+func (h *history) eachCustomer(fn func(i, j int)) {
+	as := h.as
 	for i := 0; i < len(as); {
 		j := i + 1
 		for j < len(as) && as[j].cust == as[i].cust {
@@ -422,19 +447,19 @@ func (c *calc) repeat(ctx context.Context, def kpi.Definition, periods []kpi.Per
 		}
 		lo, hi = min(lo, kpi.TrailingYear(p.End).Start), max(hi, p.End)
 	}
-	as, err := c.activities(ctx, def.Denominator, lo, hi)
+	h, err := c.activities(ctx, def.Denominator, lo, hi, false)
 	if err != nil {
 		return err
 	}
 	counts := map[string]int{}
 	for level, out := range outs {
-		sids := c.sids(level, as)
+		sids := c.sids(level, h)
 		for _, p := range periods {
 			w := kpi.TrailingYear(p.End)
-			eachCustomer(as, func(i, j int) {
+			h.eachCustomer(func(i, j int) {
 				clear(counts)
 				for k := i; k < j; k++ {
-					if sids[k].ok && w.Contains(as[k].day) {
+					if sids[k].ok && w.Contains(h.as[k].day) {
 						counts[sids[k].id]++
 					}
 				}
@@ -458,10 +483,11 @@ type scoped struct {
 }
 
 // sids returns the scope id of level each activity counts for.
-func (c *calc) sids(level string, as []activity) []scoped {
-	out := make([]scoped, len(as))
-	for i, a := range as {
-		out[i].id, out[i].ok = c.sid(level, a.emp, a.src, a.day)
+func (c *calc) sids(level string, h *history) []scoped {
+	out := make([]scoped, len(h.as))
+	for i, a := range h.as {
+		o := h.owners[a.owner]
+		out[i].id, out[i].ok = c.sid(level, o[0], o[1], a.day)
 	}
 	return out
 }
@@ -505,21 +531,21 @@ func (c *calc) churn(ctx context.Context, def kpi.Definition, periods []kpi.Peri
 	if def.Aggregation == kpi.Churn && len(def.Denominator) == 1 && measureID(def.Denominator[0]) == measureID(visitsOnly) {
 		return c.churnFast(ctx, whole, first, last, n, outs)
 	}
-	as, err := c.activities(ctx, def.Denominator, (first - csperf.Month(n)).First(), last.Last())
+	h, err := c.activities(ctx, def.Denominator, (first - csperf.Month(n)).First(), last.Last(), true)
 	if err != nil {
 		return err
 	}
 	for level, out := range outs {
-		sids := c.sids(level, as)
+		sids := c.sids(level, h)
 		for _, p := range whole {
 			f, l, _ := p.Months()
-			eachCustomer(as, func(i, j int) {
-				run := as[i:j]
+			h.eachCustomer(func(i, j int) {
+				run := h.as[i:j]
 				if def.Aggregation == kpi.Churn {
 					for m := f; m <= l; m++ {
 						base := m - csperf.Month(n)
 						for k := i; k < j; k++ {
-							if sids[k].ok && as[k].day.Month() == base {
+							if sids[k].ok && h.as[k].day.Month() == base {
 								out.add(p, sids[k].id, 0, 1)
 							}
 						}
