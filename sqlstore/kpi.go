@@ -217,6 +217,9 @@ func (db *DB) KPIValues(ctx context.Context, q kpi.Query) ([]kpi.Row, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(buckets) > maxBuckets {
+		return nil, csperf.FieldErrorf("by", "%s by %s is %d periods; at most %d", q.Period, q.By, len(buckets), maxBuckets)
+	}
 	var needed []kpi.Period
 	for _, b := range buckets {
 		needed = append(needed, b, b.Previous())
@@ -280,6 +283,10 @@ func (db *DB) KPIValues(ctx context.Context, q kpi.Query) ([]kpi.Row, error) {
 	}
 	return rows, nil
 }
+
+// maxBuckets bounds how many periods one query splits into (a year by day
+// is 366).
+const maxBuckets = 1000
 
 // previous3 returns the 3 periods before p, newest first.
 func previous3(p kpi.Period) []kpi.Period {
