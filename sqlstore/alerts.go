@@ -332,17 +332,17 @@ func (db *DB) alertRecipients(ctx context.Context, tx *sql.Tx, org *orgIndex, ow
 		return err
 	}
 	if supervisor != "" {
-		if err := add(`SELECT user_id FROM users WHERE employee_id = ? AND disabled = `+db.d.boolSQL("FALSE"), supervisor); err != nil {
+		if err := add(`SELECT user_id FROM users WHERE employee_id = ? AND disabled = FALSE`, supervisor); err != nil {
 			return "", nil, err
 		}
 	}
 	if group != "" && (supervisor == "" || a.Scope == kpi.LevelGroup) {
-		if err := add(`SELECT g.user_id FROM user_groups g JOIN users u ON u.user_id = g.user_id WHERE g.group_id = ? AND u.disabled = `+db.d.boolSQL("FALSE"), group); err != nil {
+		if err := add(`SELECT g.user_id FROM user_groups g JOIN users u ON u.user_id = g.user_id WHERE g.group_id = ? AND u.disabled = FALSE`, group); err != nil {
 			return "", nil, err
 		}
 	}
 	if len(users) == 0 && supervisor == "" {
-		if err := add(`SELECT user_id FROM users WHERE role = ? AND disabled = `+db.d.boolSQL("FALSE"), csperf.RoleManager); err != nil {
+		if err := add(`SELECT user_id FROM users WHERE role = ? AND disabled = FALSE`, csperf.RoleManager); err != nil {
 			return "", nil, err
 		}
 	}

@@ -362,15 +362,6 @@ func (d dialect) copyArg(v any) any {
 	return v
 }
 
-// boolSQL adapts a condition over boolean columns: SQLite stores booleans
-// as 0/1 and has no FALSE keyword before 3.23, PostgreSQL has real ones.
-func (d dialect) boolSQL(cond string) string {
-	if d.engine == sqlite {
-		return strings.ReplaceAll(cond, "FALSE", "0")
-	}
-	return cond
-}
-
 // dateLiterals types the date literals of a statement for PostgreSQL.
 func (d dialect) dateLiterals(q string) string {
 	if d.engine == postgres {

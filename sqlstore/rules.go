@@ -42,7 +42,7 @@ var kindRules = map[string][]rowRule{
 
 func (db *DB) checkKindRules(ctx context.Context, conn *sql.Conn, k *csperf.Kind, opt csperf.ImportOptions, errs *csperf.ImportError) error {
 	for _, r := range kindRules[k.Name] {
-		rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT i.row_no, 0, '' FROM imp i WHERE %s ORDER BY i.row_no LIMIT %d`, db.d.boolSQL(r.cond), csperf.MaxRowErrors))
+		rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT i.row_no, 0, '' FROM imp i WHERE %s ORDER BY i.row_no LIMIT %d`, r.cond, csperf.MaxRowErrors))
 		if err != nil {
 			return fmt.Errorf("check %s: %w", r.column, err)
 		}
