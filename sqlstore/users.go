@@ -141,7 +141,7 @@ func (db *DB) CreateUser(ctx context.Context, u *csperf.User) error {
 		if err := db.setGroups(ctx, tx, u.ID, u.GroupIDs); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO password_history (user_id, changed_at, password_hash) VALUES (?, ?, ?)`), u.ID, db.d.arg(now), u.PasswordHash); err != nil {
+		if err := db.addPasswordHistory(ctx, tx, u.ID, now, u.PasswordHash); err != nil {
 			return err
 		}
 		return db.auditTx(ctx, tx, "user.create", "users/"+u.ID, "", fmt.Sprintf(`{"username":%q,"role":%q,"employee_id":%q,"groups":%q}`, u.Username, u.Role, u.EmployeeID, strings.Join(u.GroupIDs, ",")))
@@ -206,7 +206,7 @@ func (db *DB) UpdateUser(ctx context.Context, id string, upd csperf.UserUpdate) 
 			if _, err := tx.ExecContext(ctx, db.q(`UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL WHERE user_id = ?`), *upd.PasswordHash, db.d.arg(now), id); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO password_history (user_id, changed_at, password_hash) VALUES (?, ?, ?)`), id, db.d.arg(now), *upd.PasswordHash); err != nil {
+			if err := db.addPasswordHistory(ctx, tx, id, now, *upd.PasswordHash); err != nil {
 				return err
 			}
 			changes = append(changes, "password changed")
@@ -228,9 +228,20 @@ func (db *DB) UpdateUser(ctx context.Context, id string, upd csperf.UserUpdate) 
 	})
 }
 
+// addPasswordHistory appends a password to the user's history under the
+// next number of the user's own sequence: changes within one second (or
+// one tick of a test clock) are kept apart. Callers update the user's row
+// first, which on PostgreSQL locks it, so two changes of one user cannot
+// pick the same number.
+func (db *DB) addPasswordHistory(ctx context.Context, tx *sql.Tx, userID string, at time.Time, hash string) error {
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO password_history (user_id, seq, changed_at, password_hash)
+		VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM password_history WHERE user_id = ?), ?, ?)`), userID, userID, db.d.arg(at), hash)
+	return err
+}
+
 // PasswordHistory returns the user's last n password hashes, newest first.
 func (db *DB) PasswordHistory(ctx context.Context, id string, n int) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(fmt.Sprintf(`SELECT password_hash FROM password_history WHERE user_id = ? ORDER BY changed_at DESC LIMIT %d`, n)), id)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT password_hash FROM password_history WHERE user_id = ? ORDER BY seq DESC LIMIT ?`), id, n)
 	if err != nil {
 		return nil, err
 	}
@@ -284,4 +295,22 @@ func (db *DB) UserByToken(ctx context.Context, tokenHash string) (*csperf.User, 
 		return nil, err
 	}
 	return db.UserByID(ctx, id)
+}
+
+// UseTOTPStep records that the user signed in (or enrolled) with the
+// one-time code of the given time step. It returns false, changing
+// nothing, when a code of that step or a later one was accepted already:
+// a code is good once, even within its 30-second window. The check and
+// the write are one conditional UPDATE, so two requests racing with the
+// same code cannot both win.
+func (db *DB) UseTOTPStep(ctx context.Context, id string, step int64) (bool, error) {
+	res, err := db.w.ExecContext(ctx, db.q(`UPDATE users SET totp_last_step = ? WHERE user_id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`), step, id, step)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	return n == 1, nil
 }

@@ -175,8 +175,9 @@ func TestPasswordPolicies(t *testing.T) {
 		}
 		pws := []string{"Aa1!aaaa", "Bb2@bbbb", "Cc3#cccc", "Dd4$dddd", "Ee5%eeee"}
 		cur := testPassword
+		// Every change happens at the same instant of the test clock: the
+		// history is keyed by a sequence, not by the time of the change.
 		for _, pw := range pws {
-			e.now = e.now.Add(time.Minute) // password history is keyed by the second
 			r := b.post("/password", url.Values{"csrf": {b.csrf}, "current": {cur}, "password": {pw}, "confirm": {pw}})
 			if r.StatusCode != http.StatusSeeOther {
 				t.Fatalf("change to %s: %d %.500s", pw, r.StatusCode, r)
@@ -280,6 +281,26 @@ func TestTwoFactor(t *testing.T) {
 		}
 		if r := b.get("/r/visits"); r.StatusCode != 200 {
 			t.Errorf("after the code: %d", r.StatusCode)
+		}
+		// The same code, still inside its window, is refused the second
+		// time; so is the code of the step before, and a fresh code of a
+		// later step is accepted.
+		b2, _ := e.signIn("manager", testPassword)
+		tp = b2.get("/login/totp").String()
+		j = strings.Index(tp, `name="csrf" value="`)
+		csrf2 := tp[j+len(`name="csrf" value="`):]
+		csrf2 = csrf2[:strings.Index(csrf2, `"`)]
+		if r := b2.post("/login/totp", url.Values{"csrf": {csrf2}, "code": {code}}); r.StatusCode != http.StatusUnauthorized {
+			t.Errorf("replayed code: %d", r.StatusCode)
+		}
+		e.now = e.now.Add(30 * time.Second)
+		prev, _ := totp.GenerateCode(secret, e.now.Add(-60*time.Second))
+		if r := b2.post("/login/totp", url.Values{"csrf": {csrf2}, "code": {prev}}); r.StatusCode != http.StatusUnauthorized {
+			t.Errorf("code of an earlier step: %d", r.StatusCode)
+		}
+		fresh, _ := totp.GenerateCode(secret, e.now)
+		if r := b2.post("/login/totp", url.Values{"csrf": {csrf2}, "code": {fresh}}); r.StatusCode != http.StatusSeeOther {
+			t.Errorf("fresh code after a replay: %d %s", r.StatusCode, r)
 		}
 		// Required for hr when the setting says so.
 		if err := db.SetSetting(ctx, SettingTOTPRequired, "1"); err != nil {

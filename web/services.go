@@ -32,6 +32,9 @@ type UserStore interface {
 	PasswordHistory(ctx context.Context, id string, n int) ([]string, error)
 	RecordLogin(ctx context.Context, id string, ok bool, maxFailures int, lockUntil time.Time) error
 	CreateToken(ctx context.Context, userID, name, tokenHash string) error
+	// UseTOTPStep claims a one-time code's time step for the user; false
+	// when that step or a later one was used already.
+	UseTOTPStep(ctx context.Context, id string, step int64) (bool, error)
 }
 
 // SessionStore keeps the sessions of signed-in browsers by the hash of

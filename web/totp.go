@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
@@ -30,14 +31,42 @@ const SettingTOTPRequired = "auth.totp_required"
 var totpOpts = totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 
 // checkCode reports whether code is the user's current code (a step
-// either side is accepted for clock drift).
-func (s *Server) checkCode(secret, code string) bool {
+// either side is accepted for clock drift) and returns the time step it
+// belongs to, which the caller passes to UseTOTPStep so that no code is
+// accepted twice.
+func (s *Server) checkCode(secret, code string) (int64, bool) {
 	code = strings.TrimSpace(code)
 	if len(code) != 6 || secret == "" {
-		return false
+		return 0, false
 	}
-	ok, err := totp.ValidateCustom(code, secret, s.cfg.Now(), totpOpts)
-	return err == nil && ok
+	now := s.cfg.Now().Unix()
+	step := now / int64(totpOpts.Period)
+	found, ok := int64(0), false
+	// Every candidate is computed and compared, whichever matches, so the
+	// time taken says nothing about which step matched.
+	for d := -int64(totpOpts.Skew); d <= int64(totpOpts.Skew); d++ {
+		at := time.Unix((step+d)*int64(totpOpts.Period), 0)
+		want, err := totp.GenerateCodeCustom(secret, at, totpOpts)
+		if err != nil {
+			return 0, false
+		}
+		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 && !ok {
+			found, ok = step+d, true
+		}
+	}
+	return found, ok
+}
+
+// acceptCode checks code against the user's secret and claims its time
+// step: a code whose step is not later than the last one accepted for the
+// user is refused, so an observed code cannot be replayed within its
+// window.
+func (s *Server) acceptCode(ctx context.Context, userID, secret, code string) (bool, error) {
+	step, ok := s.checkCode(secret, code)
+	if !ok {
+		return false, nil
+	}
+	return s.cfg.Users.UseTOTPStep(ctx, userID, step)
 }
 
 // totpRequired reports whether u must have a second factor before using
@@ -85,7 +114,12 @@ func (s *Server) totpLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := csperf.WithActor(r.Context(), csperf.Actor{UserID: ri.user.ID, IP: clientIP(r)})
-	if !s.checkCode(ri.user.TOTPSecret, r.FormValue("code")) {
+	ok, err := s.acceptCode(ctx, ri.user.ID, ri.user.TOTPSecret, r.FormValue("code"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !ok {
 		now := s.cfg.Now()
 		err := s.cfg.Users.RecordLogin(ctx, ri.user.ID, false, maxFailures, now.Add(lockout))
 		if err == nil {
@@ -170,7 +204,12 @@ func (s *Server) accountTOTPSubmit(w http.ResponseWriter, r *http.Request) {
 	switch r.FormValue("action") {
 	case "enable":
 		secret := strings.TrimSpace(r.FormValue("secret"))
-		if !s.checkCode(secret, r.FormValue("code")) {
+		ok, err := s.acceptCode(r.Context(), u.ID, secret, r.FormValue("code"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !ok {
 			s.showTOTP(w, r, http.StatusBadRequest, secret, msg(lang, "totp.wrong"), "")
 			return
 		}
