@@ -195,13 +195,14 @@ func newEnv(t *testing.T, db *sqlstore.DB) *env {
 		e.tokens[role] = tok
 	}
 	db.Now = func() time.Time { return e.now }
-	srv, err := New(Config{Records: db, Imports: db, Users: db, Sessions: db, Audit: db, Settings: db, Churn: db, Perf: testPerf{db},
+	srv, err := New(Config{Records: db, Imports: db, Users: db, Sessions: db, Audit: db, Settings: db, Churn: db, Perf: testPerf{db}, Alerts: db,
 		Loc: db.Loc, Now: func() time.Time { return e.now }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		APIRate: Rate{Burst: 1 << 30, Every: time.Nanosecond}, ExportRate: Rate{Burst: 1 << 30, Every: time.Nanosecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.srv = srv
+	t.Cleanup(srv.Close) // before the database closes (cleanups run last first)
 	e.ts = httptest.NewServer(srv)
 	t.Cleanup(e.ts.Close)
 	return e

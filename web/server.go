@@ -73,6 +73,10 @@ type Config struct {
 	// Perf serves KPIs, goals, alerts and cycles; without it those
 	// routes are not registered.
 	Perf PerfStore
+	// Alerts evaluates targets and goals after every import (web upload
+	// and API); without it imports raise no alerts until the next
+	// scheduled evaluation.
+	Alerts AlertEvaluator
 
 	// Loc is the organisation's time zone (default Asia/Shanghai).
 	Loc *time.Location
@@ -130,6 +134,28 @@ type Server struct {
 	policyMu sync.Mutex
 	policyAt time.Time
 	policyV  string
+
+	// alertMu guards the evaluation of alerts after imports: one runs at
+	// a time, and alertAgain asks for one more when it ends.
+	alertMu      sync.Mutex
+	alertRunning bool
+	alertAgain   bool
+	// background counts the goroutines a request started (alert
+	// evaluations); Wait lets tests and shutdown wait for them.
+	background sync.WaitGroup
+	bgCtx      context.Context
+	bgCancel   context.CancelFunc
+}
+
+// Wait waits for the work requests started in the background (the alert
+// evaluations after imports) to finish.
+func (s *Server) Wait() { s.background.Wait() }
+
+// Close cancels the work running in the background and waits for it; call
+// it after the HTTP server has shut down, before closing the stores.
+func (s *Server) Close() {
+	s.bgCancel()
+	s.background.Wait()
 }
 
 // New checks cfg, parses the templates (a broken one fails here, at
@@ -157,6 +183,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.ExportRate = Rate{Burst: 20, Every: 6 * time.Second}
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), policies: map[string]policy{}}
+	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	s.loginLimit = newLimiter(cfg.LoginRate, cfg.Now)
 	s.apiLimit = newLimiter(cfg.APIRate, cfg.Now)
 	s.exportLimit = newLimiter(cfg.ExportRate, cfg.Now)

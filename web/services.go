@@ -6,6 +6,7 @@ import (
 
 	"csperf"
 	"csperf/churn"
+	"csperf/kpi"
 )
 
 // The services the handlers use. Each is a small interface of what the web
@@ -68,4 +69,10 @@ type ChurnStore interface {
 	CloseChurnMonth(ctx context.Context, m csperf.Month) (*churn.MonthState, error)
 	ReopenChurnMonth(ctx context.Context, m csperf.Month, reason string, isAdmin bool) error
 	ClosedChurnMonths(ctx context.Context) ([]churn.MonthState, error)
+}
+
+// AlertEvaluator raises the alerts due at asOf (targets missed, declines,
+// goals at risk); the web calls it after every import.
+type AlertEvaluator interface {
+	EvaluateAlerts(ctx context.Context, asOf time.Time) ([]kpi.Alert, error)
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"csperf"
 	"csperf/importer"
@@ -187,7 +188,54 @@ func (s *Server) importUpload(ctx context.Context, k *csperf.Kind, up *upload, u
 	if err != nil {
 		return nil, err
 	}
-	return s.cfg.Imports.Import(ctx, k, importer.NewSource(rd, m, s.cfg.Loc), csperf.ImportOptions{File: up.name, Update: update})
+	res, err := s.cfg.Imports.Import(ctx, k, importer.NewSource(rd, m, s.cfg.Loc), csperf.ImportOptions{File: up.name, Update: update})
+	if err != nil {
+		return nil, err
+	}
+	s.evaluateAlertsAfterImport(k.Name)
+	return res, nil
+}
+
+// evaluateAlertsAfterImport evaluates targets and goals (issue 4) once an
+// import has committed, in the background: the import's answer never
+// waits for it and never fails because of it; a failure is logged (store
+// errors name ids and SQL, no personal data). Imports arriving while an
+// evaluation runs are covered by one more evaluation after it, not one
+// each.
+func (s *Server) evaluateAlertsAfterImport(kind string) {
+	if s.cfg.Alerts == nil {
+		return
+	}
+	s.alertMu.Lock()
+	if s.alertRunning {
+		s.alertAgain = true
+		s.alertMu.Unlock()
+		return
+	}
+	s.alertRunning = true
+	s.alertMu.Unlock()
+	s.background.Add(1)
+	go func() {
+		defer s.background.Done()
+		for {
+			ctx, cancel := context.WithTimeout(s.bgCtx, 30*time.Minute)
+			as, err := s.cfg.Alerts.EvaluateAlerts(ctx, s.cfg.Now())
+			cancel()
+			if err != nil && s.bgCtx.Err() == nil {
+				s.cfg.Logger.Error("evaluate alerts after import", "kind", kind, "err", err)
+			} else if err == nil {
+				s.cfg.Logger.Info("alerts evaluated after import", "kind", kind, "new", len(as))
+			}
+			s.alertMu.Lock()
+			if !s.alertAgain {
+				s.alertRunning = false
+				s.alertMu.Unlock()
+				return
+			}
+			s.alertAgain = false
+			s.alertMu.Unlock()
+		}
+	}()
 }
 
 // apiImport is POST /api/v1/import/{kind}: the result, or 422 with every

@@ -44,6 +44,14 @@ error unless --update is given. Run `+"`csperf kinds`"+` for the kinds and their
 		fmt.Fprintf(m.Stderr, "columns ignored (no such field of %s): %s\n", k.Name, strings.Join(ignored, ", "))
 	}
 	fmt.Fprintf(m.Stdout, "%s: %d rows: %d inserted, %d updated, %d unchanged\n", res.File, res.Rows, res.Inserted, res.Updated, res.Unchanged)
+	// The import has committed: evaluating targets and goals now (issue 4)
+	// can neither undo it nor change the exit status; a failure is a
+	// warning (store errors name ids and SQL, no personal data).
+	if as, err := db.EvaluateAlerts(ctx, db.Now()); err != nil {
+		fmt.Fprintf(m.Stderr, "warning: the import stands, but alerts were not evaluated: %v (run `csperf alert evaluate` later)\n", err)
+	} else if len(as) > 0 {
+		fmt.Fprintf(m.Stderr, "note: %d new alerts (csperf alert list)\n", len(as))
+	}
 	if k.Name == "visits" || k.Name == "memberships" || k.Name == "coverage" || k.Name == "employees" {
 		drift, err := db.ChurnDrift(ctx)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -145,5 +146,59 @@ func TestHelp(t *testing.T) {
 	_, _, code = run(t, nil, "nonsense")
 	if code != 2 {
 		t.Fatalf("unknown command exit %d", code)
+	}
+}
+
+// An import that makes a KPI miss its target raises the alert at once:
+// `csperf import` evaluates alerts after it commits (issue 4).
+func TestImportEvaluatesAlerts(t *testing.T) {
+	for engine, dsn := range dbURLs(t) {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			env := map[string]string{"CSPERF_DB": dsn}
+			if out, errs, code := run(t, env, "migrate"); code != 0 {
+				t.Fatalf("migrate: %s %s", out, errs)
+			}
+			// The alerts are for the last complete month before today.
+			sh, _ := time.LoadLocation("Asia/Shanghai")
+			now := time.Now().In(sh)
+			last := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, sh).AddDate(0, -1, 14)
+			at := last.Format("2006-01-02T15:04:05")
+			for _, f := range []struct{ kind, name, body string }{
+				{"groups", "groups.csv", "group_id,name\nG1,一组\n"},
+				{"employees", "employees.csv", "employee_id,name,position,group_id\nA1,张三,service_advisor,G1\n"},
+				{"surveys", "surveys.csv", "survey_id,employee_id,answered_at,overall\nS1,A1," + at + ",1\nS2,A1," + at + ",2\n"},
+			} {
+				out, errs, code := run(t, env, "import", f.kind, write(t, dir, f.name, f.body))
+				if code != 0 {
+					t.Fatalf("import %s: %d %s %s", f.kind, code, out, errs)
+				}
+				if f.kind == "surveys" && !strings.Contains(errs, "new alerts") {
+					t.Errorf("import surveys said nothing of alerts: %s", errs)
+				}
+			}
+			out, errs, code := run(t, env, "alert", "list", "--kpi", "csat", "--format", "json")
+			if code != 0 {
+				t.Fatalf("alert list: %s", errs)
+			}
+			var got struct {
+				Alerts []struct {
+					Rule, KPI, Scope, Period string
+					ScopeID                  string `json:"scope_id"`
+				} `json:"alerts"`
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			found := false
+			for _, a := range got.Alerts {
+				if a.Rule == "target_missed" && a.KPI == "csat" && a.ScopeID == "A1" && a.Period == last.Format("2006-01") {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no csat alert for A1 after the import: %s", out)
+			}
+		})
 	}
 }

@@ -52,12 +52,13 @@ func (m *Main) serveDB(ctx context.Context, db *sqlstore.DB, addr string, ready 
 
 func (m *Main) serve(ctx context.Context, db *sqlstore.DB, addr string, insecure bool, ready func(string)) error {
 	srv, err := web.New(web.Config{
-		Records: db, Imports: db, Users: db, Sessions: db, Audit: db, Settings: db, Churn: db, Perf: perfStore{db},
+		Records: db, Imports: db, Users: db, Sessions: db, Audit: db, Settings: db, Churn: db, Perf: perfStore{db}, Alerts: db,
 		Loc: db.Loc, Now: db.Now, Logger: m.Logger, InsecureCookies: insecure,
 	})
 	if err != nil {
 		return err
 	}
+	defer srv.Close() // background alert evaluations end before the database closes
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
