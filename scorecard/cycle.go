@@ -38,6 +38,17 @@ const (
 	ScopeGroup      = "group"
 )
 
+// CycleSpec is what a new cycle is made of.
+type CycleSpec struct {
+	ID         string   `json:"id,omitempty"`        // "": PERIOD-SCOPEID, e.g. 2015-Q3-G1
+	Name       string   `json:"name,omitempty"`      // "": made from the kind, period and scope
+	Kind       string   `json:"kind"`                // KindMonthly, KindQuarterly or KindAnnual
+	Period     string   `json:"period"`              // 2015-09, 2015-Q3, 2015
+	ScopeLevel string   `json:"scope_level"`         // ScopeDepartment or ScopeGroup
+	ScopeID    string   `json:"scope_id"`            //
+	Templates  []string `json:"templates,omitempty"` // template ids; empty: every template
+}
+
 // PeriodFor parses the period of a cycle of kind: a month "2015-09" for a
 // monthly cycle, a quarter "2015-Q3" for a quarterly one, a year "2015"
 // for an annual one.

@@ -184,16 +184,9 @@ func (db *DB) manager(ctx context.Context, what string) (*csperf.User, error) {
 	return u, nil
 }
 
-// CycleSpec is what a new cycle is made of.
-type CycleSpec struct {
-	ID         string   // "": PERIOD-SCOPEID, e.g. 2015-Q3-G1
-	Name       string   // "": made from the kind, period and scope
-	Kind       string   // scorecard.KindMonthly, KindQuarterly or KindAnnual
-	Period     string   // 2015-09, 2015-Q3, 2015
-	ScopeLevel string   // scorecard.ScopeDepartment or ScopeGroup
-	ScopeID    string   //
-	Templates  []string // template ids; empty: every template
-}
+// CycleSpec is what a new cycle is made of (scorecard.CycleSpec, which the
+// web package shares).
+type CycleSpec = scorecard.CycleSpec
 
 // CreateCycle creates an open cycle with a copy of the current settings,
 // templates and KPI definitions, and its members as they are now. Audited.

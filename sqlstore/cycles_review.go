@@ -174,6 +174,66 @@ func (db *DB) SetRatings(ctx context.Context, id string, rs []scorecard.Rating) 
 	return changed, err
 }
 
+// ClearRating removes one self or supervisor rating of a cycle that is
+// not closed, which makes it a missing input again; the acting user must
+// be allowed to give that rating (scorecard.CanRate). As with SetRatings,
+// a change after the computation sends the cycle back to "ratings
+// collected". Audited with the points before.
+func (db *DB) ClearRating(ctx context.Context, id, employeeID, item, source string) error {
+	u, err := db.cycleUser(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := db.cycleQ(ctx, db.r, id)
+	if err != nil {
+		return err
+	}
+	if c.State == scorecard.StateClosed {
+		return closedErr(c)
+	}
+	if u != nil {
+		members, err := db.members(ctx, c)
+		if err != nil {
+			return err
+		}
+		group := ""
+		if i := slices.IndexFunc(members, func(m scorecard.Employee) bool { return m.ID == employeeID }); i >= 0 {
+			group = members[i].GroupID
+		}
+		if !scorecard.CanRate(u, source, employeeID, group) {
+			return csperf.Errorf(csperf.EFORBIDDEN, "user %s (%s) may not change the %s rating of %s", u.Username, u.Role, source, employeeID)
+		}
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		cur, err := db.cycleQ(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if cur.State == scorecard.StateClosed {
+			return closedErr(cur)
+		}
+		var pts string
+		err = tx.QueryRowContext(ctx, db.q(`SELECT points FROM cycle_ratings WHERE cycle_id = ? AND employee_id = ? AND item_id = ? AND source = ?`),
+			id, employeeID, item, source).Scan(&pts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return csperf.Errorf(csperf.ENOTFOUND, "cycle %s has no %s rating of %s for item %s", id, source, employeeID, item)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM cycle_ratings WHERE cycle_id = ? AND employee_id = ? AND item_id = ? AND source = ?`),
+			id, employeeID, item, source); err != nil {
+			return fmt.Errorf("clear rating: %w", db.d.mapErr(err))
+		}
+		if cur.State == scorecard.StateComputed || cur.State == scorecard.StateReviewed {
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE cycles SET state = ?, approved_at = NULL, approved_by = NULL WHERE cycle_id = ?`), scorecard.StateRated, id); err != nil {
+				return db.d.mapErr(err)
+			}
+		}
+		return db.auditTx(ctx, tx, "cycle.rate", "cycles/"+id, employeeID+"/"+item+"/"+source+"="+pts, "")
+	})
+}
+
 // RatingGaps lists the ratings the cycle's templates ask of its members
 // that are not entered: they are missing inputs when the cycle is computed.
 func (db *DB) RatingGaps(ctx context.Context, id string) ([]scorecard.RatingGap, error) {

@@ -29,6 +29,7 @@ Evaluation cycles (SPEC §7): scorecards, 360 ratings, grades, bonus, promotion,
   create      --kind monthly|quarterly|annual --period 2015-09|2015-Q3|2015 (--department D | --group G) [--id ID] [--name N] [--templates T1,T2]
   rate        CYCLE --file FILE   import ratings (columns employee_id/工号, item/考核项, source/评价来源 self|supervisor|自评|上级, points/分数)
   rate        CYCLE --employee E --item I --source self|supervisor --points P
+  rate        CYCLE --employee E --item I --source self|supervisor --clear   remove one rating
   collected   CYCLE               mark the ratings collected; lists those still missing
   compute     CYCLE               compute the results (you are the maker)
   show        CYCLE [--employee E]   results, or one employee's whole explanation
@@ -380,26 +381,27 @@ func (c *cycleCmd) create() error {
 	return nil
 }
 
-// ratingKind describes the columns of a ratings file for the importer.
-var ratingKind = &csperf.Kind{Name: "cycle_ratings", Label: "评分", LabelEn: "Ratings", Key: []string{"employee_id", "item", "source"},
-	Fields: []csperf.Field{
-		{Name: "employee_id", Type: csperf.TString, Required: true, Label: "工号", LabelEn: "Employee", Aliases: []string{"工号", "员工编号", "employee"}},
-		{Name: "item", Type: csperf.TString, Required: true, Label: "考核项", LabelEn: "Item", Aliases: []string{"考核项", "考核项目", "指标", "item_id"}},
-		{Name: "source", Type: csperf.TEnum, Required: true, Enum: []string{"self", "supervisor"}, Label: "评价来源", LabelEn: "Source",
-			EnumAliases: map[string]string{"自评": "self", "员工自评": "self", "上级": "supervisor", "上级评价": "supervisor", "主管": "supervisor"}, Aliases: []string{"评价来源", "来源", "评价人"}},
-		{Name: "points", Type: csperf.TString, Required: true, Label: "分数", LabelEn: "Points", Aliases: []string{"分数", "得分", "评分", "score"}},
-	}}
-
 func (c *cycleCmd) rate() error {
 	file := c.fs.String("file", "", "CSV or XLSX of ratings")
 	emp := c.fs.String("employee", "", "employee id")
 	item := c.fs.String("item", "", "template item id")
 	source := c.fs.String("source", "", "self or supervisor")
 	points := c.fs.String("points", "", "0–100, e.g. 85 or 87.5")
+	clear := c.fs.Bool("clear", false, "remove the rating of --employee, --item and --source (it becomes a missing input)")
 	if err := c.open(1); err != nil {
 		return err
 	}
 	defer c.db.Close()
+	if *clear {
+		if *file != "" || *points != "" || *emp == "" || *item == "" || *source == "" {
+			return csperf.Errorf(csperf.EINVALID, "--clear takes --employee, --item and --source, and no --points or --file")
+		}
+		if err := c.db.ClearRating(c.ctx, c.id(), *emp, *item, *source); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.m.Stdout, "cycle %s: the %s rating of %s for %s is cleared\n", c.id(), *source, *emp, *item)
+		return nil
+	}
 	var rs []scorecard.Rating
 	if *file != "" {
 		r, err := importer.OpenFile(*file, importer.Options{})
@@ -407,29 +409,8 @@ func (c *cycleCmd) rate() error {
 			return csperf.Errorf(csperf.EINVALID, "%s: %v", *file, err)
 		}
 		defer r.Close()
-		mp, err := r.Map(ratingKind)
-		if err != nil {
+		if rs, err = importer.ReadRatings(r, c.db.Loc); err != nil {
 			return err
-		}
-		src := importer.NewSource(r, mp, c.db.Loc)
-		var errs csperf.ImportError
-		for {
-			row, vals, ok := src.Next()
-			if !ok {
-				break
-			}
-			n, err := scorecard.ParseNumber(vals[3].(string))
-			if err != nil {
-				errs.Add(csperf.RowError{File: *file, Row: row, Column: "points", Reason: err.Error()})
-				continue
-			}
-			rs = append(rs, scorecard.Rating{EmployeeID: vals[0].(string), Item: vals[1].(string), Source: vals[2].(string), Points: n})
-		}
-		if err := src.Err(); err != nil {
-			return err
-		}
-		if errs.Total > 0 {
-			return &errs
 		}
 	} else {
 		if *emp == "" || *item == "" || *source == "" || *points == "" {

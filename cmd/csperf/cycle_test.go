@@ -50,6 +50,11 @@ func TestCycleCommands(t *testing.T) {
 			badFile := write(t, dir, "bad.csv", "工号,考核项,评价来源,分数\nA1,csat,自评,ninety\n")
 			fails(2, "bad.csv:2: column points:", "cycle", "rate", "2015-Q3-G1", "--file", badFile)
 			fails(2, "has no item \"teamwork\"", "cycle", "rate", "2015-Q3-G1", "--employee", "A1", "--item", "teamwork", "--source", "self", "--points", "50")
+			if out := must("cycle", "rate", "2015-Q3-G1", "--employee", "A1", "--item", "csat", "--source", "self", "--clear"); !strings.Contains(out, "is cleared") {
+				t.Errorf("clear: %s", out)
+			}
+			fails(3, "has no self rating of A1", "cycle", "rate", "2015-Q3-G1", "--employee", "A1", "--item", "csat", "--source", "self", "--clear")
+			must("cycle", "rate", "2015-Q3-G1", "--employee", "A1", "--item", "csat", "--source", "self", "--points", "90")
 			out := must("cycle", "collected", "2015-Q3-G1")
 			if !strings.Contains(out, "8 still missing") {
 				t.Errorf("collected: %s", out)
