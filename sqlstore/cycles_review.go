@@ -532,6 +532,16 @@ func (db *DB) ReopenCycle(ctx context.Context, id, reason string) error {
 		`, reopen_count = reopen_count + 1, reopen_reason = ?, approved_at = NULL, approved_by = NULL, closed_at = NULL, closed_by = NULL`, reason)
 }
 
+// CycleMembers returns who a cycle assesses: as stored once it is closed,
+// as the organisation is now otherwise (what the next computation takes).
+func (db *DB) CycleMembers(ctx context.Context, id string) ([]scorecard.Employee, error) {
+	c, err := db.cycleQ(ctx, db.r, id)
+	if err != nil {
+		return nil, err
+	}
+	return db.members(ctx, c)
+}
+
 // members returns who a cycle assesses: as stored when it is closed, as
 // the organisation is now otherwise (what the next computation will take).
 func (db *DB) members(ctx context.Context, c *scorecard.Cycle) ([]scorecard.Employee, error) {

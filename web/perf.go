@@ -36,6 +36,32 @@ type PerfStore interface {
 	Objections(ctx context.Context, id string) ([]scorecard.Objection, error)
 	FileObjection(ctx context.Context, id, employeeID, text string) (*scorecard.Objection, error)
 	ApproveCycle(ctx context.Context, id string) error
+
+	// Managing cycles (the store checks the scorecard package's rules for
+	// the acting user, and refuses every change to a closed cycle).
+	CreateCycle(ctx context.Context, spec scorecard.CycleSpec) (*scorecard.Cycle, error)
+	CycleMembers(ctx context.Context, id string) ([]scorecard.Employee, error)
+	CycleRatings(ctx context.Context, id string) ([]scorecard.Rating, error)
+	SetRatings(ctx context.Context, id string, rs []scorecard.Rating) (int, error)
+	ClearRating(ctx context.Context, id, employeeID, item, source string) error
+	RatingGaps(ctx context.Context, id string) ([]scorecard.RatingGap, error)
+	MarkRatingsCollected(ctx context.Context, id string) ([]scorecard.RatingGap, error)
+	ComputeCycle(ctx context.Context, id string) (*scorecard.Cycle, *scorecard.Computation, error)
+	VerifyCycle(ctx context.Context, id string) (string, bool, error)
+	AnswerObjection(ctx context.Context, id string, objectionID int64, answer string) error
+	CloseCycle(ctx context.Context, id string) error
+	ReopenCycle(ctx context.Context, id, reason string) error
+	ScorecardSettings(ctx context.Context) (scorecard.Settings, error)
+	SetScorecardSettings(ctx context.Context, s scorecard.Settings) error
+	ScorecardTemplates(ctx context.Context) ([]scorecard.Template, error)
+	SaveScorecardTemplate(ctx context.Context, t scorecard.Template) error
+	Promotions(ctx context.Context) ([]scorecard.Promotion, error)
+	Raises(ctx context.Context, year int) ([]scorecard.Raise, error)
+	TrainingNeeds(ctx context.Context, cycleID string) (*scorecard.NeedsReport, error)
+	TrainingPlans(ctx context.Context) ([]scorecard.TrainingPlan, error)
+	SaveTrainingPlan(ctx context.Context, p scorecard.TrainingPlan) error
+	RecordTrainingScores(ctx context.Context, planID, employeeID string, exam, practical *scorecard.Number) error
+	CourseEffect(ctx context.Context, planID string) (*scorecard.CourseEffect, error)
 }
 
 // Policies of the performance routes. The store checks the cycle rules of
@@ -48,6 +74,19 @@ var (
 	policyCycleRead  = allow("cycle-read", allRoles...)
 	policyCycleOwn   = allow("cycle-object", allRoles...)
 	policyCycleApprv = allow("cycle-approve", scorecard.ApproveRoles...)
+	// Creating, collecting, computing and closing cycles, settings and
+	// templates, answering objections and planning training.
+	policyCycleManage = allow("cycle-manage", scorecard.ManageRoles...)
+	// Ratings: everyone may call; the store lets each give only the
+	// ratings scorecard.CanRate allows (own self rating, a supervisor
+	// their groups' supervisor ratings, managers all).
+	policyCycleRate   = allow("cycle-rate", allRoles...)
+	policyCycleReopen = allow("cycle-reopen", scorecard.ReopenRoles...)
+	// The payroll file: those who hand it to payroll.
+	policyCyclePayroll = allow("cycle-payroll", csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR)
+	// Reports across employees (promotion list, raise ranking, training
+	// plans and their effect): those who may read every result.
+	policyCycleReport = allow("cycle-report", csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR, csperf.RoleViewer)
 )
 
 // registerPerf registers the KPI, goal, alert and cycle API.
@@ -66,6 +105,7 @@ func (s *Server) registerPerf() {
 	s.route("GET /api/v1/cycles/{id}/results/{employee}", policyCycleRead, s.apiCycleResult)
 	s.route("POST /api/v1/cycles/{id}/objections", policyCycleOwn, s.apiFileObjection)
 	s.route("POST /api/v1/cycles/{id}/approve", policyCycleApprv, s.apiApproveCycle)
+	s.registerCycleAPI()
 	s.registerPerfPages()
 }
 

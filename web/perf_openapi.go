@@ -77,4 +77,5 @@ func perfPaths(paths, schemas obj, std func(obj) obj, errResp func(string) obj, 
 	paths["/api/v1/cycles/{id}/approve"] = obj{"post": obj{"tags": tag("cycles"), "summary": "Sign a computed cycle's results off (approver roles, not the maker; audited)", "operationId": "approve_cycle",
 		"parameters": []obj{str("id", "path", "cycle id")},
 		"responses":  std(obj{"200": obj{"description": "approved", "content": jsonBody("Cycle")}, "404": notFound, "409": errResp("the cycle is not computed")})}}
+	cyclePaths(paths, schemas, std, errResp, jsonBody)
 }

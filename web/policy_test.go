@@ -147,6 +147,32 @@ var roleRoutes = map[string][]string{
 	"POST /cycles/{id}/objections":               csperf.Roles,
 	"POST /cycles/{id}/approve":                  {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
 	"POST /api/v1/cycles/{id}/approve":           {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+
+	// Managing cycles: the roles of scorecard.ManageRoles, written out.
+	"POST /api/v1/cycles":                                           {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+	"GET /api/v1/cycles/{id}/ratings":                               csperf.Roles,
+	"POST /api/v1/cycles/{id}/ratings":                              csperf.Roles,
+	"DELETE /api/v1/cycles/{id}/ratings/{employee}/{item}/{source}": csperf.Roles,
+	"POST /api/v1/cycles/{id}/collected":                            {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+	"POST /api/v1/cycles/{id}/compute":                              {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+	"GET /api/v1/cycles/{id}/verify":                                csperf.Roles,
+	"POST /api/v1/cycles/{id}/objections/{objection}/answer":        {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+	"POST /api/v1/cycles/{id}/close":                                {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+	"POST /api/v1/cycles/{id}/reopen":                               {csperf.RoleAdmin},
+	"GET /api/v1/cycles/{id}/export":                                {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+	"GET /api/v1/cycles/{id}/training-needs":                        {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR, csperf.RoleViewer},
+	"GET /api/v1/cycles/promotions":                                 {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR, csperf.RoleViewer},
+	"GET /api/v1/cycles/raises":                                     {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR, csperf.RoleViewer},
+	"GET /api/v1/scorecard/settings":                                csperf.Roles,
+	"PUT /api/v1/scorecard/settings":                                {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+	"GET /api/v1/scorecard/templates":                               csperf.Roles,
+	"POST /api/v1/scorecard/templates":                              {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+	"GET /api/v1/scorecard/templates/{template}":                    csperf.Roles,
+	"PUT /api/v1/scorecard/templates/{template}":                    {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+	"GET /api/v1/training/plans":                                    {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR, csperf.RoleViewer},
+	"POST /api/v1/training/plans":                                   {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+	"POST /api/v1/training/plans/{plan}/scores":                     {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
+	"GET /api/v1/training/plans/{plan}/effect":                      {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR, csperf.RoleViewer},
 }
 
 // fixtures holds, per kind and owner, the id of a record the test made.
@@ -318,15 +344,20 @@ func TestRouteRoleScopeMatrix(t *testing.T) {
 					if allowed == nil {
 						continue // public
 					}
-					path := strings.NewReplacer("{month}", "2015-06", "{id}", "viewer", "{$}", "", "/static/", "/static/app.css").Replace(rt.Path)
+					path := strings.NewReplacer("{month}", "2015-06", "{id}", "viewer", "{$}", "", "/static/", "/static/app.css",
+						"{employee}", ownEmp, "{item}", "csat", "{source}", "self", "{objection}", "1", "{template}", "front_line_agent", "{plan}", "none").Replace(rt.Path)
 					var r resp
 					switch {
 					case rt.Method == "GET" && strings.Contains(path, "churn"):
 						r = e.get(path+"?month=2015-06", role)
+					case rt.Method == "GET" && strings.HasSuffix(path, "/raises"):
+						r = e.get(path+"?year=2015", role)
 					case rt.Method == "GET":
 						r = e.get(path, role)
 					case rt.Method == "PUT":
 						r = e.sendJSON("PUT", path, role, map[string]any{})
+					case rt.Method == "DELETE":
+						r = e.req("DELETE", path, role, nil)
 					case strings.HasSuffix(path, "/reopen"):
 						r = e.sendJSON("POST", path, role, map[string]any{"reason": "a test reopen"})
 					default:

@@ -718,29 +718,8 @@ func (c *cycleCmd) export() error {
 	if err != nil {
 		return err
 	}
-	header := []string{"employee_id", "name", "position", "group_id", "score", "grade", "coefficient", "bonus_base", "bonus"}
-	if *hdr == "zh" {
-		header = []string{"工号", "姓名", "岗位", "班组", "得分", "等级", "奖金系数", "奖金基数", "奖金"}
-	}
-	if !cy.InEffect() {
-		header = append(header, "DRAFT")
-	}
-	t := table{Header: header}
-	for _, r := range comp.Results {
-		score, grade := "", ""
-		if r.Score != nil {
-			score, grade = r.Score.String(), r.Grade
-			if *hdr == "zh" {
-				grade = r.GradeName
-			}
-		}
-		row := []string{r.ID, r.Name, r.Position, r.GroupID, score, grade, strings.TrimSuffix(coefText(r.Coefficient), "—"),
-			strings.TrimSuffix(moneyOr(r.BonusBase), "—"), strings.TrimSuffix(moneyOr(r.Bonus), "—")}
-		if !cy.InEffect() {
-			row = append(row, "DRAFT")
-		}
-		t.Rows = append(t.Rows, row)
-	}
+	header, rows := scorecard.Payroll(comp, cy.InEffect(), *hdr == "zh")
+	t := table{Header: header, Rows: rows}
 	if err := c.write(nil, []table{t}); err != nil {
 		return err
 	}
