@@ -8,6 +8,7 @@ import (
 
 	"csperf"
 	"csperf/churn"
+	"csperf/pdf"
 )
 
 func (m *Main) runChurn(ctx context.Context, args []string) error {
@@ -24,7 +25,7 @@ func (m *Main) runChurn(ctx context.Context, args []string) error {
 		}
 		return csperf.Errorf(csperf.EINVALID, "unknown churn command %q (settings, close, reopen, closed, period, reasons)", args[0])
 	}
-	fs, dsn := m.flags("churn", `churn --month YYYY-MM | --from YYYY-MM --to YYYY-MM [--threshold N] [--format table|csv|json|xlsx] [-o FILE]
+	fs, dsn := m.flags("churn", `churn --month YYYY-MM | --from YYYY-MM --to YYYY-MM [--threshold N] [--format table|csv|json|xlsx|pdf] [-o FILE] [--lang zh|en]
        churn settings [--threshold N] [--group-amount Y] [--specialist-amount Y] [--manager-amount Y] [--average department|group_mean] [--trial 2015-08..2015-12]
        churn close --month YYYY-MM | churn reopen --month YYYY-MM --reason TEXT | churn closed
        churn period --from YYYY-MM --to YYYY-MM [--threshold N]   plain period churn (lost ÷ customers at start)
@@ -32,15 +33,28 @@ func (m *Main) runChurn(ctx context.Context, args []string) error {
 
 The monthly churn-rate assessment of seed 001: customers churned in month M are those
 whose last visit on or before the end of M fell in month M−N (N = threshold, default 8).
-A closed month prints its frozen figures.`)
+A closed month prints its frozen figures. --format pdf (one month, -o FILE) writes the report as a
+PDF document in --lang (zh by default), customers' phone numbers masked.`)
 	month := fs.String("month", "", "assessment month YYYY-MM")
 	from := fs.String("from", "", "first month of a window")
 	to := fs.String("to", "", "last month of a window")
 	threshold := fs.Int("threshold", 0, "churn threshold in months (default: the stored setting, 8)")
-	format := fs.String("format", "table", "table, csv, json or xlsx")
+	format := fs.String("format", "table", "table, csv, json, xlsx or pdf")
 	outPath := fs.String("o", "", "write to FILE instead of standard output")
+	lang := fs.String("lang", "zh", "language of a PDF: zh or en")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if *format == "pdf" {
+		if *month == "" {
+			return csperf.FieldErrorf("month", "--format pdf is the report of one month: give --month YYYY-MM")
+		}
+		if err := checkLang(*lang); err != nil {
+			return err
+		}
+		if err := m.pdfTarget(*outPath); err != nil {
+			return err
+		}
 	}
 	db, err := m.open(ctx, *dsn)
 	if err != nil {
@@ -82,6 +96,22 @@ A closed month prints its frozen figures.`)
 			return err
 		}
 		reports = append(reports, rep)
+	}
+	if *format == "pdf" {
+		rep := reports[0]
+		ids := make([]string, len(rep.ChurnedCustomers))
+		for i, c := range rep.ChurnedCustomers {
+			ids[i] = c.CustomerID
+		}
+		names, err := pdf.LoadNames(ctx, db, ids)
+		if err != nil {
+			return err
+		}
+		meta, err := m.pdfMeta(ctx, db, *lang, "")
+		if err != nil {
+			return err
+		}
+		return m.writePDF(*outPath, pdf.Churn(meta, rep, names))
 	}
 	out, closeOut, err := m.output(*outPath)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"csperf"
 	"csperf/importer"
+	"csperf/pdf"
 	"csperf/scorecard"
 	"csperf/sqlstore"
 )
@@ -32,7 +33,7 @@ Evaluation cycles (SPEC §7): scorecards, 360 ratings, grades, bonus, promotion,
   rate        CYCLE --employee E --item I --source self|supervisor --clear   remove one rating
   collected   CYCLE               mark the ratings collected; lists those still missing
   compute     CYCLE               compute the results (you are the maker)
-  show        CYCLE [--employee E]   results, or one employee's whole explanation
+  show        CYCLE [--employee E] [--format …|pdf -o FILE --lang zh|en]   results, or one employee's whole explanation
   verify      CYCLE               recompute from the stored inputs and compare the SHA-256
   approve     CYCLE --as USER     sign the results off (a second user with the approve permission)
   object      CYCLE --employee E --text T   file an objection to a result
@@ -484,10 +485,19 @@ func (c *cycleCmd) verify() error {
 
 func (c *cycleCmd) show() error {
 	emp := c.fs.String("employee", "", "show this employee's whole explanation")
+	lang := c.fs.String("lang", "zh", "language of a PDF (--format pdf): zh or en")
 	if err := c.open(1); err != nil {
 		return err
 	}
 	defer c.db.Close()
+	if *c.format == "pdf" {
+		if err := checkLang(*lang); err != nil {
+			return err
+		}
+		if err := c.m.pdfTarget(*c.out); err != nil {
+			return err
+		}
+	}
 	cy, err := c.db.Cycle(c.ctx, c.id())
 	if err != nil {
 		return err
@@ -497,7 +507,28 @@ func (c *cycleCmd) show() error {
 		if err != nil {
 			return err
 		}
+		if *c.format == "pdf" {
+			meta, err := c.m.pdfMeta(c.ctx, c.db, *lang, *c.as)
+			if err != nil {
+				return err
+			}
+			return c.m.writePDF(*c.out, pdf.Result(meta, cy, r))
+		}
 		return c.write(r, explainTables(cy, r))
+	}
+	if *c.format == "pdf" {
+		meta, err := c.m.pdfMeta(c.ctx, c.db, *lang, *c.as)
+		if err != nil {
+			return err
+		}
+		if cy.SHA256 == "" {
+			return c.m.writePDF(*c.out, pdf.Cycle(meta, cy, nil, "", nil))
+		}
+		comp, sum, err := c.db.CycleComputation(c.ctx, c.id())
+		if err != nil {
+			return err
+		}
+		return c.m.writePDF(*c.out, pdf.Cycle(meta, cy, &comp.Summary, sum, comp.Results))
 	}
 	head := table{Title: "cycle", Header: cycleHeader, Rows: [][]string{cycleRow(cy)}}
 	st := cy.Setup.Settings

@@ -12,6 +12,7 @@ import (
 
 	"csperf"
 	"csperf/kpi"
+	"csperf/pdf"
 )
 
 func (m *Main) runKPI(ctx context.Context, args []string) error {
@@ -26,7 +27,7 @@ func (m *Main) runKPI(ctx context.Context, args []string) error {
 		}
 		return csperf.Errorf(csperf.EINVALID, "unknown kpi command %q (list, define, rebuild)", args[0])
 	}
-	fs, dsn := m.flags("kpi", `kpi --period P [--kpi ID[,ID…]] [--scope employee|group|department|org] [--id X] [--by day|week|month|quarter|year] [--format table|csv|json|xlsx] [-o FILE]
+	fs, dsn := m.flags("kpi", `kpi --period P [--kpi ID[,ID…]] [--scope employee|group|department|org] [--id X] [--by day|week|month|quarter|year] [--format table|csv|json|xlsx|pdf] [-o FILE] [--lang zh|en]
        kpi list [--format table|csv|json|xlsx]           the catalog and the custom KPIs
        kpi define --file def.json                        add or change KPIs (a definition or a list; "-" reads standard input)
        kpi rebuild                                       recompute every daily roll-up from the events
@@ -34,14 +35,16 @@ func (m *Main) runKPI(ctx context.Context, args []string) error {
 Computes KPIs (SPEC §4) for a scope and a period: 2015-09, 2015-Q3, 2015, 2015-W37, 2015-09-01,
 or a range 2015-09-01..2015-09-30. Without --id, every employee, group or department of the level.
 Each row has the exact numerator and denominator (seconds for time sums), the value, the target,
-whether it is met, and the change against the previous period of the same length.`)
+whether it is met, and the change against the previous period of the same length.
+--format pdf (with -o FILE) writes the rows as a PDF report in --lang (zh by default).`)
 	ids := fs.String("kpi", "", "KPI ids, comma-separated (default: every KPI computed for the scope)")
 	scope := fs.String("scope", kpi.LevelOrg, "employee, group, department or org")
 	id := fs.String("id", "", "the employee, group or department (default: all of the level)")
 	period := fs.String("period", "", "period: 2015-09, 2015-Q3, 2015, 2015-W37, 2015-09-01 or A..B")
 	by := fs.String("by", "", "split the period by day, week, month, quarter or year")
-	format := fs.String("format", "table", "table, csv, json or xlsx")
+	format := fs.String("format", "table", "table, csv, json, xlsx or pdf")
 	outPath := fs.String("o", "", "write to FILE instead of standard output")
+	lang := fs.String("lang", "zh", "language of a PDF: zh or en")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -58,7 +61,14 @@ whether it is met, and the change against the previous period of the same length
 			q.KPIs = append(q.KPIs, s)
 		}
 	}
-	if err := checkFormat(*format); err != nil {
+	if *format == "pdf" {
+		if err := checkLang(*lang); err != nil {
+			return err
+		}
+		if err := m.pdfTarget(*outPath); err != nil {
+			return err
+		}
+	} else if err := checkFormat(*format); err != nil {
 		return err
 	}
 	db, err := m.open(ctx, *dsn)
@@ -69,6 +79,13 @@ whether it is met, and the change against the previous period of the same length
 	rows, err := db.KPIValues(ctx, q)
 	if err != nil {
 		return err
+	}
+	if *format == "pdf" {
+		meta, err := m.pdfMeta(ctx, db, *lang, "")
+		if err != nil {
+			return err
+		}
+		return m.writePDF(*outPath, pdf.KPIs(meta, pdf.KPIQuery{KPIs: q.KPIs, Level: q.Level, ID: q.ID, Period: p.String(), By: q.By}, rows))
 	}
 	out, closeOut, err := m.output(*outPath)
 	if err != nil {
