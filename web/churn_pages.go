@@ -30,6 +30,7 @@ type churnData struct {
 	Error         string
 	ExportCSV     string
 	ExportXLSX    string
+	ExportPDF     string
 	AverageLabel  string
 }
 
@@ -52,7 +53,8 @@ func (s *Server) showChurn(w http.ResponseWriter, r *http.Request, status int, s
 		m = csperf.DateOf(s.cfg.Now().In(s.cfg.Loc)).Month() - 1
 	}
 	d := &churnData{Month: m.String(), CanClose: policyChurnManage.allows(u.Role), CanReopen: policyChurnReopen.allows(u.Role),
-		ExportCSV: "/churn/export?month=" + m.String() + "&format=csv", ExportXLSX: "/churn/export?month=" + m.String() + "&format=xlsx"}
+		ExportCSV: "/churn/export?month=" + m.String() + "&format=csv", ExportXLSX: "/churn/export?month=" + m.String() + "&format=xlsx",
+		ExportPDF: "/churn/pdf?month=" + m.String()}
 	if err != nil {
 		d.Error = localize(p.Lang, nil, fieldMessage(err))
 	}

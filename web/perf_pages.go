@@ -76,6 +76,7 @@ type kpisData struct {
 	Error             string
 	ExportCSV         string
 	ExportXLSX        string
+	ExportPDF         string
 }
 
 // kpisPage is the KPI explorer: pick KPIs, a scope, an id, a period and a
@@ -136,6 +137,7 @@ func (s *Server) kpisPage(w http.ResponseWriter, r *http.Request) {
 	ex := url.Values{"scope": {kq.Level}, "id": {kq.ID}, "period": {kq.Period.String()}, "by": {kq.By}, "kpi": picked}
 	d.ExportCSV = "/kpis/export?" + ex.Encode() + "&format=csv"
 	d.ExportXLSX = "/kpis/export?" + ex.Encode() + "&format=xlsx"
+	d.ExportPDF = "/kpis/pdf?" + ex.Encode()
 	p.Data = d
 	s.render(w, r, http.StatusOK, "kpis", p)
 }

@@ -193,6 +193,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.registerAPI()
 	s.registerPerf()
+	s.registerPDF()
 	s.registerPages()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
