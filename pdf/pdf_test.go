@@ -54,7 +54,9 @@ func render(t *testing.T, d *Document) []byte {
 	return buf.Bytes()
 }
 
-func pages(b []byte) int { return bytes.Count(b, []byte("/Type /Page\n")) + bytes.Count(b, []byte("/Type /Page ")) }
+func pages(b []byte) int {
+	return bytes.Count(b, []byte("/Type /Page\n")) + bytes.Count(b, []byte("/Type /Page "))
+}
 
 var shanghai = time.FixedZone("CST", 8*3600)
 
