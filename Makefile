@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: build test test-short vet fuzz bench browser clean
+.PHONY: build test test-short vet fuzz bench browser pdftools clean
 
 build:
 	$(GO) build -o bin/csperf ./cmd/csperf
@@ -13,8 +13,9 @@ vet:
 
 # The whole suite: every store test runs on a fresh SQLite file and on a
 # PostgreSQL 15 cluster started in a temporary directory for this run, and
-# the browser tests drive Debian's Chromium (installed when missing).
-test: vet browser
+# the browser tests drive Debian's Chromium (installed when missing); the
+# PDF tests read documents back with poppler's pdftotext (installed too).
+test: vet browser pdftools
 	CSPERF_BROWSER_TESTS=1 ./scripts/with-postgres.sh $(GO) test -count=1 -timeout 20m $(PKGS)
 
 # SQLite only, no browser: the quick loop while coding.
@@ -23,6 +24,9 @@ test-short:
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium.sh
+
+pdftools:
+	@command -v pdftotext >/dev/null 2>&1 || ./scripts/install-poppler.sh
 
 # Each fuzz target runs for FUZZTIME (60 s by default).
 FUZZTIME ?= 60s
