@@ -108,7 +108,7 @@ func TestKPIPDF(t *testing.T) {
 			csperf.Record{"visit_id": "V1", "customer_id": "C1", "advisor_id": "A1", "visit_date": date("2015-12-10")},
 			csperf.Record{"visit_id": "V2", "customer_id": "C1", "advisor_id": "A1", "visit_date": date("2015-12-11")},
 			csperf.Record{"visit_id": "V3", "customer_id": "C2", "advisor_id": "B1", "visit_date": date("2015-12-11")})
-		seed(t, db, "complaints", csperf.Record{"complaint_id": "K1", "customer_id": "C1", "employee_id": "A1", "class": int64(2),
+		seed(t, db, "complaints", csperf.Record{"complaint_id": "K1", "customer_id": "C1", "employee_id": "A1", "class": "2",
 			"opened_at": time.Date(2015, 12, 12, 2, 0, 0, 0, time.UTC)})
 		q := "?scope=employee&period=2015-12&kpi=complaint_rate"
 		rows, err := db.KPIValues(context.Background(), kpi.Query{Level: kpi.LevelEmployee, Period: mustPeriod(t, "2015-12"), KPIs: []string{"complaint_rate"}})
