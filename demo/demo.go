@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +40,10 @@ type Options struct {
 	// Progress, when set, is called now and then with the rows of the kind
 	// being imported so far.
 	Progress func(kind string, rows int64)
+	// Through, when set, is the last kind imported: "visits" builds the
+	// organisation, customers and visits only (the churn benchmark's data),
+	// the same rows a full build makes of those kinds.
+	Through string
 }
 
 // Importer loads rows of one kind, all or none: (*sqlstore.DB).Import.
@@ -146,6 +151,13 @@ func Build(ctx context.Context, im Importer, opt Options) (*Summary, error) {
 	sum := &Summary{Start: w.cal.start, End: w.cal.end, Rows: map[string]int64{}}
 	w.notables(sum)
 	jobs := w.jobs()
+	if opt.Through != "" {
+		i := slices.IndexFunc(jobs, func(j job) bool { return j.kind == opt.Through })
+		if i < 0 {
+			return nil, csperf.FieldErrorf("through", "no demo kind %q", opt.Through)
+		}
+		jobs = jobs[:i+1]
+	}
 	for _, j := range jobs {
 		k := csperf.KindByName(j.kind)
 		if k == nil {

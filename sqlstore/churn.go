@@ -130,12 +130,16 @@ func scanStrings(rows *sql.Rows, err error) ([]string, error) {
 // with threshold n. A customer churned in m is one whose visit in m−n has
 // no next visit up to the end of m (visits.next_date, kept by every import
 // and edit), which is exactly "their last visit on or before the end of m
-// fell in m−n"; one range scan of the covering visits_date index answers it.
+// fell in m−n". The visits_churn index orders each month's visits by next
+// date, so those visits are two contiguous ranges of it (no next visit, and
+// next visit after the end of m) whatever the threshold: the read is as
+// long as the answer, not the month. The base month's visits per advisor
+// and day come from visit_days, kept with the visits.
 func (db *DB) churnMonth(ctx context.Context, m csperf.Month, n int) (churn.MonthInput, error) {
 	in := churn.MonthInput{Month: m}
 	base := m - csperf.Month(n)
-	lo, hi, end := db.d.arg(base.First()), db.d.arg(base.Last()), db.d.arg(m.Last())
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT advisor_id, visit_date, COUNT(*) FROM visits WHERE visit_date >= ? AND visit_date <= ? GROUP BY advisor_id, visit_date`), lo, hi)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT advisor_id, visit_date, visits FROM visit_days WHERE visit_date >= ? AND visit_date <= ?`),
+		db.d.arg(base.First()), db.d.arg(base.Last()))
 	if err != nil {
 		return in, fmt.Errorf("churn base visits: %w", err)
 	}
@@ -148,7 +152,13 @@ func (db *DB) churnMonth(ctx context.Context, m csperf.Month, n int) (churn.Mont
 		in.BaseVisits = append(in.BaseVisits, dc)
 	}
 	rows.Close()
-	rows, err = db.r.QueryContext(ctx, db.q(`SELECT customer_id, visit_id, visit_date, advisor_id FROM visits WHERE visit_date >= ? AND visit_date <= ? AND (next_date IS NULL OR next_date > ?)`), lo, hi, end)
+	if err := rows.Err(); err != nil {
+		return in, err
+	}
+	ph, month := db.d.visitMonthArg(base)
+	bm := db.d.visitMonth("visit_date") + ` = ` + ph
+	rows, err = db.r.QueryContext(ctx, db.q(`SELECT customer_id, visit_id, visit_date, advisor_id FROM visits WHERE `+bm+` AND next_date IS NULL
+		UNION ALL SELECT customer_id, visit_id, visit_date, advisor_id FROM visits WHERE `+bm+` AND next_date > ?`), month, month, db.d.arg(m.Last()))
 	if err != nil {
 		return in, fmt.Errorf("churned customers: %w", err)
 	}
@@ -163,26 +173,23 @@ func (db *DB) churnMonth(ctx context.Context, m csperf.Month, n int) (churn.Mont
 	if err := rows.Err(); err != nil {
 		return in, err
 	}
-	slices.SortFunc(in.Churned, func(a, b churn.ChurnedCustomer) int {
-		switch {
-		case a.CustomerID < b.CustomerID:
-			return -1
-		case a.CustomerID > b.CustomerID:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(in.Churned, func(a, b churn.ChurnedCustomer) int { return strings.Compare(a.CustomerID, b.CustomerID) })
 	return in, nil
 }
 
 // churnDepartment counts only the department's churned customers and
 // base-month visits of month m, which is all the managers' line needs of
-// the three previous months.
+// the three previous months: two counts over ranges of visits_churn and a
+// sum over visit_days.
 func (db *DB) churnDepartment(ctx context.Context, m csperf.Month, n int) (churn.DeptFigure, error) {
 	f := churn.DeptFigure{Month: m}
 	base := m - csperf.Month(n)
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN next_date IS NULL OR next_date > ? THEN 1 ELSE 0 END), 0)
-		FROM visits WHERE visit_date >= ? AND visit_date <= ?`), db.d.arg(m.Last()), db.d.arg(base.First()), db.d.arg(base.Last())).Scan(&f.Visits, &f.Churned)
+	ph, month := db.d.visitMonthArg(base)
+	bm := db.d.visitMonth("visit_date") + ` = ` + ph
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT (SELECT COUNT(*) FROM visits WHERE `+bm+` AND next_date IS NULL)
+		+ (SELECT COUNT(*) FROM visits WHERE `+bm+` AND next_date > ?),
+		(SELECT COALESCE(`+db.d.sumInt("visits")+`, 0) FROM visit_days WHERE visit_date >= ? AND visit_date <= ?)`),
+		month, month, db.d.arg(m.Last()), db.d.arg(base.First()), db.d.arg(base.Last())).Scan(&f.Churned, &f.Visits)
 	if err != nil {
 		return f, fmt.Errorf("churn department %s: %w", m, err)
 	}

@@ -428,3 +428,23 @@ func (d dialect) insertOrder(key string) string {
 	}
 	return ""
 }
+
+// visitMonth is the expression of the visits_churn index (migration 0005)
+// that groups a visit date by month; a query must spell it exactly so for
+// the index to serve it.
+func (d dialect) visitMonth(col string) string {
+	if d.engine == postgres {
+		return "date_trunc('month', " + col + "::timestamp)"
+	}
+	return "substr(" + col + ", 1, 7)"
+}
+
+// visitMonthArg is the placeholder text that visitMonth equals for month
+// m, and its bind argument.
+func (d dialect) visitMonthArg(m csperf.Month) (string, any) {
+	if d.engine == postgres {
+		return "CAST(CAST(? AS DATE) AS TIMESTAMP)", d.arg(m.First())
+	}
+	return "?", m.String()
+}
+

@@ -394,6 +394,13 @@ func (db *DB) DeleteRecord(ctx context.Context, k *csperf.Kind, key []string) er
 			if err := db.refreshNextDates(ctx, tx, "?", old["customer_id"]); err != nil {
 				return err
 			}
+			day := []any{db.d.arg(old["visit_date"]), old["advisor_id"]}
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE visit_days SET visits = visits - 1 WHERE visit_date = ? AND advisor_id = ?`), day...); err != nil {
+				return fmt.Errorf("visit days: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM visit_days WHERE visit_date = ? AND advisor_id = ? AND visits = 0`), day...); err != nil {
+				return fmt.Errorf("visit days: %w", err)
+			}
 		}
 		return db.auditTx(ctx, tx, "delete", k.Name+"/"+strings.Join(key, "/"), db.maskedJSON(k, old), "")
 	})

@@ -184,13 +184,24 @@ func (db *DB) beforeUpdate(ctx context.Context, conn *sql.Conn, k *csperf.Kind) 
 		return nil
 	}
 	conn.ExecContext(ctx, "DROP TABLE IF EXISTS imp_moved")
-	_, err := conn.ExecContext(ctx, `CREATE TEMPORARY TABLE imp_moved AS SELECT v.customer_id FROM visits v JOIN imp i ON i.visit_id = v.visit_id
-		WHERE v.customer_id <> i.customer_id OR v.visit_date <> i.visit_date`)
-	return err
+	if _, err := conn.ExecContext(ctx, `CREATE TEMPORARY TABLE imp_moved AS SELECT v.customer_id FROM visits v JOIN imp i ON i.visit_id = v.visit_id
+		WHERE v.customer_id <> i.customer_id OR v.visit_date <> i.visit_date`); err != nil {
+		return err
+	}
+	// A visit the update moves to another day or advisor leaves its old
+	// day's count for the new one (the update below writes every such row).
+	moved := ` FROM visits v JOIN imp i ON i.visit_id = v.visit_id WHERE v.visit_date <> i.visit_date OR v.advisor_id <> i.advisor_id`
+	if err := db.addVisitDays(ctx, conn, `SELECT v.visit_date, v.advisor_id, -COUNT(*) AS n`+moved+` GROUP BY v.visit_date, v.advisor_id`); err != nil {
+		return err
+	}
+	if err := db.addVisitDays(ctx, conn, `SELECT i.visit_date, i.advisor_id, COUNT(*) AS n`+moved+` GROUP BY i.visit_date, i.advisor_id`); err != nil {
+		return err
+	}
+	return db.dropEmptyVisitDays(ctx, conn)
 }
 
 // insertVisits inserts the new visits of the import with their next-visit
-// dates, and moves the next-visit date of each existing visit that a new
+// dates, counts them in visit_days, and moves the next-visit date of each existing visit that a new
 // one now follows. A new visit's next date is the earlier of its successor
 // in the file and its successor already stored; an existing visit's next
 // date becomes a new visit's date when that visit is its new successor.
@@ -218,6 +229,13 @@ func (db *DB) insertVisits(ctx context.Context, conn *sql.Conn, importID int64, 
 		if err != nil {
 			return 0, fmt.Errorf("visit next dates: %w", err)
 		}
+	}
+	newVisits := ` WHERE ` + isNew
+	if empty {
+		newVisits = ""
+	}
+	if err := db.addVisitDays(ctx, conn, `SELECT i.visit_date, i.advisor_id, COUNT(*) AS n FROM imp i`+newVisits+` GROUP BY i.visit_date, i.advisor_id`); err != nil {
+		return 0, err
 	}
 	existing := "CAST(NULL AS " + db.d.sqlType(csperf.TDate) + ")"
 	if !empty {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 
 	"csperf"
 )
@@ -32,4 +33,28 @@ func (db *DB) NextVisitDates(ctx context.Context, customerID string) (map[string
 		}
 	}
 	return out, rows.Err()
+}
+
+// addVisitDays adds to visit_days the counts that sel selects as
+// (visit_date, advisor_id, n) rows, n negative for visits that left a day;
+// days left without visits are removed. visit_days holds the denominators
+// of every churn rate, so each write of visits goes through here: new
+// visits of an import (insertVisits), visits an update moves to another day
+// or advisor (beforeUpdate) and deleted visits (DeleteRecord).
+func (db *DB) addVisitDays(ctx context.Context, conn querier, sel string, args ...any) error {
+	if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO visit_days (visit_date, advisor_id, visits)
+		SELECT d.visit_date, d.advisor_id, d.n FROM (`+sel+`) d WHERE d.n <> 0
+		ON CONFLICT (visit_date, advisor_id) DO UPDATE SET visits = visit_days.visits + excluded.visits`), args...); err != nil {
+		return fmt.Errorf("visit days: %w", err)
+	}
+	return nil
+}
+
+// dropEmptyVisitDays removes the days that removals left with no visits,
+// so that an advisor without visits in a month shows no rate rather than 0.
+func (db *DB) dropEmptyVisitDays(ctx context.Context, conn querier) error {
+	if _, err := conn.ExecContext(ctx, `DELETE FROM visit_days WHERE visits = 0`); err != nil {
+		return fmt.Errorf("visit days: %w", err)
+	}
+	return nil
 }
