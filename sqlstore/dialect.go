@@ -447,4 +447,3 @@ func (d dialect) visitMonthArg(m csperf.Month) (string, any) {
 	}
 	return "?", m.String()
 }
-
