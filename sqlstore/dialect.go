@@ -429,7 +429,7 @@ func (d dialect) insertOrder(key string) string {
 	return ""
 }
 
-// visitMonth is the expression of the visits_churn index (migration 0005)
+// visitMonth is the expression of the visits_churn index (migration 0006)
 // that groups a visit date by month; a query must spell it exactly so for
 // the index to serve it.
 func (d dialect) visitMonth(col string) string {

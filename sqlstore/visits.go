@@ -58,3 +58,32 @@ func (db *DB) dropEmptyVisitDays(ctx context.Context, conn querier) error {
 	}
 	return nil
 }
+
+// VisitRefs is what a benchmark file of new visits may refer to in a
+// filled database (csperf bench import --onto).
+type VisitRefs struct {
+	Customers   []string    // every customer id
+	Advisors    []string    // the service advisors
+	First, Last csperf.Date // the first and last visit dates
+	Visits      int64       // visits stored
+}
+
+// BenchVisitRefs reads the VisitRefs of the database.
+func (db *DB) BenchVisitRefs(ctx context.Context) (*VisitRefs, error) {
+	r := &VisitRefs{}
+	var err error
+	if r.Customers, err = scanStrings(db.r.QueryContext(ctx, `SELECT customer_id FROM customers ORDER BY customer_id`)); err != nil {
+		return nil, err
+	}
+	if r.Advisors, err = scanStrings(db.r.QueryContext(ctx, `SELECT employee_id FROM employees WHERE position = 'service_advisor' ORDER BY employee_id`)); err != nil {
+		return nil, err
+	}
+	var lo, hi any
+	if err = db.r.QueryRowContext(ctx, `SELECT MIN(visit_date), MAX(visit_date), COUNT(*) FROM visits`).Scan(&lo, &hi, &r.Visits); err != nil || lo == nil {
+		return r, err
+	}
+	if err = r.First.Scan(lo); err == nil {
+		err = r.Last.Scan(hi)
+	}
+	return r, err
+}

@@ -1,4 +1,4 @@
--- 0005: churn at scale. A customer is churned in M with threshold N when
+-- 0006: churn at scale. A customer is churned in M with threshold N when
 -- their visit in month M−N has no next visit up to the end of M; this index
 -- puts a month's visits in next-date order, so that the churned customers
 -- of any month and threshold are one contiguous range of it (plus the
