@@ -78,6 +78,12 @@ func (db *DB) SetAlertWebhook(ctx context.Context, w AlertWebhook) error {
 	})
 }
 
+// ConfigureAlertWebhook is SetAlertWebhook for callers that do not know
+// the store's types (the web application).
+func (db *DB) ConfigureAlertWebhook(ctx context.Context, url, secret string) error {
+	return db.SetAlertWebhook(ctx, AlertWebhook{URL: url, Secret: secret})
+}
+
 func (db *DB) alertWebhook(ctx context.Context) (AlertWebhook, error) {
 	var w AlertWebhook
 	v, ok, err := db.Setting(ctx, SettingAlertWebhook)

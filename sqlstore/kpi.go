@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"csperf"
 	"csperf/kpi"
@@ -80,6 +81,36 @@ func (db *DB) KPIDefinition(ctx context.Context, id string) (kpi.Definition, err
 // daily roll-ups are built in the same transaction, so that its values are
 // there as soon as it is.
 func (db *DB) DefineKPI(ctx context.Context, def kpi.Definition) error {
+	return db.defineKPI(ctx, def, defineAny)
+}
+
+// How defineKPI treats an existing KPI of the same id.
+const (
+	defineAny    = iota // store or replace, catalog KPIs too (csperf kpi define)
+	defineNew           // only a new custom KPI: a catalog or existing id is a conflict
+	defineCustom        // only replace an existing custom KPI
+)
+
+// AddCustomKPI stores a new custom KPI (validated, audited, its roll-ups
+// built like DefineKPI's); an id of the catalog or of a custom KPI already
+// stored is a conflict.
+func (db *DB) AddCustomKPI(ctx context.Context, def kpi.Definition) error {
+	return db.defineKPI(ctx, def, defineNew)
+}
+
+// ChangeCustomKPI replaces the definition of a stored custom KPI. The
+// roll-ups of measures it no longer uses are dropped and the new ones
+// built in the same transaction, so its values follow the new definition
+// at once; goals set on it keep their own targets and baselines. A catalog
+// KPI is refused (its target is edited with csperf kpi define).
+func (db *DB) ChangeCustomKPI(ctx context.Context, def kpi.Definition) error {
+	return db.defineKPI(ctx, def, defineCustom)
+}
+
+func (db *DB) defineKPI(ctx context.Context, def kpi.Definition, mode int) error {
+	if _, builtin := kpi.Lookup(def.ID); builtin && mode != defineAny {
+		return &csperf.Error{Code: csperf.ECONFLICT, Field: "id", Message: fmt.Sprintf("%q is a catalog KPI: it cannot be defined or changed here", def.ID)}
+	}
 	if err := def.Validate(); err != nil {
 		return err
 	}
@@ -92,6 +123,12 @@ func (db *DB) DefineKPI(ctx context.Context, def kpi.Definition) error {
 		err := tx.QueryRowContext(ctx, db.q(`SELECT definition FROM kpi_definitions WHERE kpi_id = ?`), def.ID).Scan(&old)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+		switch {
+		case mode == defineNew && err == nil:
+			return &csperf.Error{Code: csperf.ECONFLICT, Field: "id", Message: fmt.Sprintf("KPI %q exists already", def.ID)}
+		case mode == defineCustom && err != nil:
+			return csperf.Errorf(csperf.ENOTFOUND, "no custom KPI %q", def.ID)
 		}
 		if err != nil {
 			if c, ok := kpi.Lookup(def.ID); ok {
@@ -124,16 +161,43 @@ func (db *DB) DefineKPI(ctx context.Context, def kpi.Definition) error {
 }
 
 // RemoveKPIDefinition deletes a stored definition: a custom KPI goes away,
-// a catalog KPI returns to its built-in definition. Audited.
+// a catalog KPI returns to its built-in definition. Audited. A custom KPI
+// that goals are set on is kept (a conflict naming them): their progress
+// is computed from it.
 func (db *DB) RemoveKPIDefinition(ctx context.Context, id string) error {
+	return db.removeKPI(ctx, id, false)
+}
+
+// RemoveCustomKPI deletes a custom KPI like RemoveKPIDefinition; a
+// catalog KPI is refused.
+func (db *DB) RemoveCustomKPI(ctx context.Context, id string) error {
+	if _, builtin := kpi.Lookup(id); builtin {
+		return &csperf.Error{Code: csperf.ECONFLICT, Field: "id", Message: fmt.Sprintf("%q is a catalog KPI: it cannot be removed", id)}
+	}
+	return db.removeKPI(ctx, id, true)
+}
+
+func (db *DB) removeKPI(ctx context.Context, id string, custom bool) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var old string
 		err := tx.QueryRowContext(ctx, db.q(`SELECT definition FROM kpi_definitions WHERE kpi_id = ?`), id).Scan(&old)
 		if errors.Is(err, sql.ErrNoRows) {
+			if custom {
+				return csperf.Errorf(csperf.ENOTFOUND, "no custom KPI %q", id)
+			}
 			return csperf.Errorf(csperf.ENOTFOUND, "no stored definition of KPI %q", id)
 		}
 		if err != nil {
 			return err
+		}
+		if _, builtin := kpi.Lookup(id); !builtin {
+			goals, err := scanStrings(tx.QueryContext(ctx, db.q(`SELECT CAST(goal_id AS TEXT) FROM goals WHERE kpi_id = ? ORDER BY goal_id`), id))
+			if err != nil {
+				return err
+			}
+			if len(goals) > 0 {
+				return &csperf.Error{Code: csperf.ECONFLICT, Field: "id", Message: fmt.Sprintf("KPI %q is used by goal %s; it is kept", id, strings.Join(goals, ", "))}
+			}
 		}
 		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM kpi_definitions WHERE kpi_id = ?`), id); err != nil {
 			return err

@@ -49,6 +49,9 @@ type chartSeries struct {
 	Name string     `json:"name"`
 	Data []*float64 `json:"data"`
 	Line *float64   `json:"line,omitempty"` // a benchmark drawn across
+	// Links are where clicking each point goes, when they differ by
+	// series (the KPI explorer's drill-down); else chart.Links.
+	Links []string `json:"links,omitempty"`
 }
 
 // dashCache keeps each scope's dashboard counts for a minute: they are a

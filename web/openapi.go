@@ -130,6 +130,7 @@ func openAPI(cookie string) obj {
 		"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": obj{"type": "object", "required": []string{"reason"}, "properties": obj{"reason": obj{"type": "string", "minLength": 4}}}}}},
 		"responses":   std(obj{"200": obj{"description": "reopened", "content": jsonBody("ChurnMonth")}, "404": errResp("the month is not closed")})}}
 	perfPaths(paths, schemas, std, errResp, jsonBody)
+	kpiWritePaths(paths, schemas, std, errResp, jsonBody)
 	paths["/api/v1/me"] = obj{"get": obj{"tags": []string{"users"}, "summary": "The caller", "operationId": "me",
 		"responses": std(obj{"200": obj{"description": "the signed-in user", "content": jsonBody("User")}})}}
 	return obj{

@@ -107,6 +107,7 @@ func (s *Server) registerPerf() {
 	s.route("POST /api/v1/cycles/{id}/approve", policyCycleApprv, s.apiApproveCycle)
 	s.registerCycleAPI()
 	s.registerPerfPages()
+	s.registerKPIWrites()
 }
 
 // restricted reports whether u sees only their own (agent) or their

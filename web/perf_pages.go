@@ -77,6 +77,8 @@ type kpisData struct {
 	ExportCSV         string
 	ExportXLSX        string
 	ExportPDF         string
+	CanDefine         bool // may define a custom KPI
+	Defined           bool // one was just defined
 }
 
 // kpisPage is the KPI explorer: pick KPIs, a scope, an id, a period and a
@@ -133,7 +135,9 @@ func (s *Server) kpisPage(w http.ResponseWriter, r *http.Request) {
 	for _, row := range d.Rows {
 		d.Drill = append(d.Drill, drillLink(byID[row.KPI], row))
 	}
-	d.Chart = toJSON(kpiChart(p.Lang, d.Rows))
+	d.Chart = toJSON(explorerChart(p.Lang, d.Rows, d.Drill))
+	d.CanDefine = s.perfWriter() != nil && policyKPIDefine.allows(userOf(r).Role)
+	d.Defined = q.Get("defined") == "1"
 	ex := url.Values{"scope": {kq.Level}, "id": {kq.ID}, "period": {kq.Period.String()}, "by": {kq.By}, "kpi": picked}
 	d.ExportCSV = "/kpis/export?" + ex.Encode() + "&format=csv"
 	d.ExportXLSX = "/kpis/export?" + ex.Encode() + "&format=xlsx"
@@ -239,7 +243,12 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Data = map[string]any{"Items": items, "Total": total, "Open": f.Open, "CanAck": policyAlertAck.allows(userOf(r).Role)}
+	d, err := s.alertsPageData(r, p.Lang, f, items, total)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = d
 	s.render(w, r, http.StatusOK, "alerts", p)
 }
 
@@ -248,7 +257,7 @@ func (s *Server) alertAckPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/alerts", http.StatusSeeOther)
+	http.Redirect(w, r, alertsBack(r.FormValue("back")), http.StatusSeeOther)
 }
 
 func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request) {
@@ -269,19 +278,17 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request) {
 			out = append(out, goals[i])
 		}
 	}
-	p.Data = map[string]any{"Items": out}
+	p.Data = map[string]any{"Items": out, "CanCreate": s.perfWriter() != nil && policyGoalWrite.allows(userOf(r).Role)}
 	s.render(w, r, http.StatusOK, "goals", p)
 }
 
 func (s *Server) goalPage(w http.ResponseWriter, r *http.Request) {
-	g, err := s.goalOf(r)
+	d, err := s.goalPageData(r, s.lang(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.newPage(r, g.Title, nil)
-	c := kpiChart(p.Lang, g.Points)
-	p.Data = map[string]any{"Goal": g, "Chart": toJSON(c)}
+	p := s.newPage(r, d["Goal"].(*kpi.GoalProgress).Title, d)
 	s.render(w, r, http.StatusOK, "goal", p)
 }
 

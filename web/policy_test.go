@@ -177,6 +177,24 @@ var roleRoutes = map[string][]string{
 	"POST /api/v1/training/plans":                                   {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
 	"POST /api/v1/training/plans/{plan}/scores":                     {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR},
 	"GET /api/v1/training/plans/{plan}/effect":                      {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleHR, csperf.RoleViewer},
+
+	"GET /api/v1/kpis/{id}":                  csperf.Roles,
+	"POST /api/v1/kpis":                      {csperf.RoleAdmin, csperf.RoleManager},
+	"PUT /api/v1/kpis/{id}":                  {csperf.RoleAdmin, csperf.RoleManager},
+	"DELETE /api/v1/kpis/{id}":               {csperf.RoleAdmin, csperf.RoleManager},
+	"POST /api/v1/goals":                     {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor},
+	"GET /api/v1/goals/{id}/progress":        csperf.Roles,
+	"POST /api/v1/goals/{id}/actions":        {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor},
+	"PATCH /api/v1/goals/{id}/actions/{seq}": {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor, csperf.RoleAgent},
+	"GET /api/v1/alerts/webhook":             {csperf.RoleAdmin},
+	"PUT /api/v1/alerts/webhook":             {csperf.RoleAdmin},
+	"GET /kpis/new":                          {csperf.RoleAdmin, csperf.RoleManager},
+	"POST /kpis/new":                         {csperf.RoleAdmin, csperf.RoleManager},
+	"GET /goals/new":                         {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor},
+	"POST /goals/new":                        {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor},
+	"POST /goals/{id}/actions/{seq}":         {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor, csperf.RoleAgent},
+	"GET /alerts/webhook":                    {csperf.RoleAdmin},
+	"POST /alerts/webhook":                   {csperf.RoleAdmin},
 }
 
 // fixtures holds, per kind and owner, the id of a record the test made.
@@ -349,7 +367,7 @@ func TestRouteRoleScopeMatrix(t *testing.T) {
 						continue // public
 					}
 					path := strings.NewReplacer("{month}", "2015-06", "{id}", "viewer", "{$}", "", "/static/", "/static/app.css",
-						"{employee}", ownEmp, "{item}", "csat", "{source}", "self", "{objection}", "1", "{template}", "front_line_agent", "{plan}", "none").Replace(rt.Path)
+						"{employee}", ownEmp, "{seq}", "1", "{item}", "csat", "{source}", "self", "{objection}", "1", "{template}", "front_line_agent", "{plan}", "none").Replace(rt.Path)
 					var r resp
 					switch {
 					case rt.Method == "GET" && strings.Contains(path, "churn"):
@@ -358,8 +376,8 @@ func TestRouteRoleScopeMatrix(t *testing.T) {
 						r = e.get(path+"?year=2015", role)
 					case rt.Method == "GET":
 						r = e.get(path, role)
-					case rt.Method == "PUT":
-						r = e.sendJSON("PUT", path, role, map[string]any{})
+					case rt.Method == "PUT" || rt.Method == "PATCH":
+						r = e.sendJSON(rt.Method, path, role, map[string]any{})
 					case rt.Method == "DELETE":
 						r = e.req("DELETE", path, role, nil)
 					case strings.HasSuffix(path, "/reopen"):

@@ -32,9 +32,11 @@
       try { c = JSON.parse(el.dataset.chart); } catch (e) { return; }
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(chartOption(c));
-      if (c.links) {
+      var seriesLinks = (c.series || []).some(function (s) { return s.links; });
+      if (c.links || seriesLinks) {
         chart.on("click", function (p) {
-          var href = c.links[p.dataIndex];
+          var s = (c.series || [])[p.seriesIndex];
+          var href = (s && s.links) ? s.links[p.dataIndex] : (c.links || [])[p.dataIndex];
           if (href) { window.location.href = href; }
         });
       }

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"csperf"
+	"csperf/sqlstore"
+)
+
+// TestKPIWritePages renders the new pages in both languages and posts the
+// custom KPI, goal and webhook forms, good and bad.
+func TestKPIWritePages(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		if strings.HasSuffix(t.Name(), "/postgres") {
+			t.Skip("the pages share the API's checks, which run on both engines")
+		}
+		e := newEnv(t, db)
+		seedSurveys(t, db)
+		ctx := context.Background()
+		b, _ := e.signIn("admin", testPassword)
+		key := regexp.MustCompile(`>(kpidef|goalform|goals|webhook|alerts|kpis)\.[a-z_.]+<`)
+		for _, lang := range []string{"zh", "en"} {
+			l := lang
+			db.UpdateUser(ctx, "admin", csperf.UserUpdate{Lang: &l})
+			for _, p := range []string{"/kpis/new", "/goals/new", "/goals", "/alerts", "/alerts?open=1&kpi=csat", "/alerts/webhook", "/kpis?kpi=csat&scope=employee&period=2015-12"} {
+				r := b.get(p)
+				if r.StatusCode != 200 {
+					t.Errorf("%s %s: %d %.300s", lang, p, r.StatusCode, r)
+				}
+				if m := key.FindString(r.String()); m != "" {
+					t.Errorf("%s %s shows the key %s", lang, p, m)
+				}
+			}
+		}
+		zh := "zh"
+		db.UpdateUser(ctx, "admin", csperf.UserUpdate{Lang: &zh})
+
+		// A custom KPI with an invalid filter: the error by the filter, in
+		// Chinese, nothing stored.
+		form := url.Values{"csrf": {b.csrf}, "id": {"happy_share"}, "name_zh": {"满意占比"}, "unit": {"percent"}, "direction": {"higher"},
+			"aggregation": {"ratio"}, "num_kind": {"surveys"}, "num_agg": {"count"}, "num_filter": {"overall >= 4\ncolour = red"},
+			"den_kind": {"surveys"}, "den_agg": {"count"}, "den_filter": {"overall not_null"}, "target_op": {">="}, "target": {"80%"},
+			"scopes": {"employee", "group", "department", "org"}}
+		r := b.post("/kpis/new", form)
+		if r.StatusCode != 400 || !strings.Contains(r.String(), `data-field="num_filter"`) || !strings.Contains(r.String(), "没有字段“colour”") {
+			t.Errorf("invalid filter: %d %.2000s", r.StatusCode, r)
+		}
+		if _, err := db.KPIDefinition(ctx, "happy_share"); err == nil {
+			t.Error("an invalid KPI was stored")
+		}
+		form.Set("num_filter", "overall >= 4")
+		r = b.post("/kpis/new", form)
+		if r.StatusCode != 303 || !strings.HasPrefix(r.Header.Get("Location"), "/kpis?") {
+			t.Fatalf("valid KPI: %d %.500s", r.StatusCode, r)
+		}
+		def, err := db.KPIDefinition(ctx, "happy_share")
+		if err != nil || def.Target.Value.Num != 4 || def.Target.Value.Den != 5 || len(def.Scopes) != 0 || len(def.Numerator.Filter) != 1 {
+			t.Errorf("stored: %+v %v", def, err)
+		}
+		if r := b.get("/kpis?kpi=happy_share&scope=employee&id=A1&period=2015-12&defined=1"); !strings.Contains(r.String(), "60.0%") {
+			t.Errorf("explorer after defining: %.300s", r)
+		}
+
+		// A goal: field errors by their fields, then created.
+		gf := url.Values{"csrf": {b.csrf}, "title": {""}, "kpi": {"csat"}, "scope": {"employee"}, "scope_id": {"A1"}, "target": {"ninety"},
+			"start": {"2015-11-01"}, "deadline": {"2016-02-29"}, "owner": {"S1"},
+			"action_description": {"复盘差评", "", ""}, "action_responsible": {"A1", "", ""}, "action_due": {"", "", ""}}
+		r = b.post("/goals/new", gf)
+		for _, want := range []string{`data-field="title"`, `data-field="target"`, "请填写期限", "请填写目标名称"} {
+			if !strings.Contains(r.String(), want) {
+				t.Errorf("goal form errors: no %s in %d %.300s", want, r.StatusCode, r)
+			}
+		}
+		gf.Set("title", "提升满意度")
+		gf.Set("target", "90%")
+		gf["action_due"] = []string{"2015-12-15", "", ""}
+		r = b.post("/goals/new", gf)
+		if r.StatusCode != 303 || !strings.HasPrefix(r.Header.Get("Location"), "/goals/") {
+			t.Fatalf("create goal: %d %.1000s", r.StatusCode, r)
+		}
+		loc := r.Header.Get("Location")
+		page := b.get(loc)
+		if page.StatusCode != 200 || !strings.Contains(page.String(), `id="goal-trend"`) || !strings.Contains(page.String(), "提升满意度") {
+			t.Errorf("goal page: %d", page.StatusCode)
+		}
+		if r := b.get("/goals"); !strings.Contains(r.String(), "提升满意度") {
+			t.Error("the goal is not listed")
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(loc, "/goals/"), "?created=1")
+		if r := b.post("/goals/"+id+"/actions/1", url.Values{"csrf": {b.csrf}}); r.StatusCode != 303 {
+			t.Errorf("mark done: %d %.300s", r.StatusCode, r)
+		}
+		if r := b.get("/goals/" + id); !strings.Contains(r.String(), "2016-01-15") {
+			t.Error("the measure is not shown done today")
+		}
+
+		// The webhook form: a short secret refused, then set.
+		r = b.post("/alerts/webhook", url.Values{"csrf": {b.csrf}, "url": {"https://hooks.example.com/x"}, "secret": {"short"}})
+		if r.StatusCode != 400 || !strings.Contains(r.String(), "签名密钥至少 16 个字符") {
+			t.Errorf("short secret: %d", r.StatusCode)
+		}
+		r = b.post("/alerts/webhook", url.Values{"csrf": {b.csrf}, "url": {"https://hooks.example.com/x"}, "secret": {"0123456789abcdef-secret"}})
+		if r.StatusCode != 303 {
+			t.Errorf("set webhook: %d %.300s", r.StatusCode, r)
+		}
+		if r := b.get("/alerts/webhook?saved=1"); strings.Contains(r.String(), "0123456789abcdef-secret") || !strings.Contains(r.String(), "hooks.example.com/x") {
+			t.Error("the webhook page shows the secret, or not the URL")
+		}
+	})
+}
+
+func TestKPIInput(t *testing.T) {
+	for field, want := range map[string]string{
+		"numerator.filter[1].op": "num_filter", "denominator[0].filter[0].value": "den_filter", "denominator[0].kind": "den_kind",
+		"numerator.sum_expr": "num_sum_expr", "numerator": "num_kind", "denominator": "den_kind", "target.value": "target",
+		"target.op": "target_op", "scopes[0]": "scopes", "name": "name_zh", "id": "id", "": "",
+	} {
+		if got := kpiInput(field); got != want {
+			t.Errorf("kpiInput(%q) = %q, want %q", field, got, want)
+		}
+	}
+}
