@@ -19,7 +19,7 @@ func seedSurveys(t *testing.T, db *sqlstore.DB) {
 	var recs []csperf.Record
 	add := func(emp, day string, overall int) {
 		at, _ := time.Parse(time.RFC3339, day+"T02:00:00Z")
-		recs = append(recs, csperf.Record{"survey_id": fmt.Sprintf("S%03d", len(recs)+1), "employee_id": emp, "answered_at": at, "overall": overall})
+		recs = append(recs, csperf.Record{"survey_id": fmt.Sprintf("S%03d", len(recs)+1), "employee_id": emp, "answered_at": at, "overall": fmt.Sprint(overall)})
 	}
 	for i, o := range []int{5, 5, 4, 3, 2} {
 		add("A1", fmt.Sprintf("2015-12-%02d", i+2), o)
