@@ -70,7 +70,7 @@ func datingField(k *csperf.Kind) string {
 func listFilter(k *csperf.Kind, q url.Values, u *csperf.User, loc *time.Location) (csperf.RecordFilter, error) {
 	f := csperf.RecordFilter{Where: map[string]string{}, Search: q.Get("q"), Sort: q.Get("sort")}
 	for name, vals := range q {
-		if reserved[name] || len(vals) == 0 || vals[0] == "" {
+		if reserved[name] || len(vals) == 0 || vals[0] == "" || (name == groupParam && k.Field(groupParam) == nil) {
 			continue
 		}
 		fl := k.Field(name)
@@ -118,6 +118,13 @@ func listFilter(k *csperf.Kind, q url.Values, u *csperf.User, loc *time.Location
 		return f, csperf.FieldErrorf("offset", "must not be negative")
 	}
 	f.Scope = scope(u, k)
+	if g := q.Get(groupParam); g != "" && k.Field(groupParam) == nil {
+		sc, err := inGroup(k, u, g)
+		if err != nil {
+			return f, err
+		}
+		f.Scope = sc
+	}
 	return f, nil
 }
 

@@ -526,3 +526,23 @@ func explorerChart(lang string, rows []kpi.Row, drill []string) chart {
 	}
 	return c
 }
+
+// groupParam narrows a record list to the records of the employees who
+// belonged to a group (the KPI explorer's drill-down from a group's
+// figure): ?group=G1. It is the record scope a supervisor of the group
+// has — membership at any time, not on the record's day — so a figure of
+// a group whose members moved may count fewer records than the list
+// shows. Kinds with a field of that name filter by the field instead.
+const groupParam = "group"
+
+// inGroup is the scope of ?group=g for u: a supervisor only for their own
+// groups, an agent never (they see their own records only).
+func inGroup(k *csperf.Kind, u *csperf.User, g string) (*csperf.Scope, error) {
+	if scopeField(k) == "" {
+		return nil, csperf.FieldErrorf(groupParam, "%s belong to no employee, so not to a group", k.Name)
+	}
+	if restricted(u) && (u.Role != csperf.RoleSupervisor || !slices.Contains(u.GroupIDs, g)) {
+		return nil, &csperf.Error{Code: csperf.EFORBIDDEN, Field: groupParam, Message: "group " + g + " is outside your scope"}
+	}
+	return &csperf.Scope{GroupIDs: []string{g}}, nil
+}

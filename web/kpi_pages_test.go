@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"csperf"
 	"csperf/sqlstore"
@@ -63,6 +65,31 @@ func TestKPIWritePages(t *testing.T) {
 		}
 		if r := b.get("/kpis?kpi=happy_share&scope=employee&id=A1&period=2015-12&defined=1"); !strings.Contains(r.String(), "60.0%") {
 			t.Errorf("explorer after defining: %.300s", r)
+		}
+
+		// Drill-down from a group's figure: the list of the surveys of the
+		// group's employees in the period, not another group's.
+		seed(t, db, "surveys", csperf.Record{"survey_id": "S900", "employee_id": "B1", "answered_at": time.Date(2015, 12, 8, 2, 0, 0, 0, time.UTC), "overall": "5"})
+		ex := b.get("/kpis?kpi=happy_share&scope=group&id=G1&period=2015-12")
+		m := regexp.MustCompile(`class="drill" href="([^"]+)"`).FindStringSubmatch(ex.String())
+		if m == nil {
+			t.Fatalf("no drill-down link: %.2000s", ex)
+		}
+		link := html.UnescapeString(m[1])
+		if !strings.Contains(link, "group=G1") || !strings.Contains(link, "from=2015-12-01") || !strings.Contains(link, "to=2015-12-31") {
+			t.Errorf("drill-down link %s", link)
+		}
+		list := b.get(link).String()
+		for _, id := range []string{"S001", "S005", "S006", "S007"} {
+			if !strings.Contains(list, ">"+id+"<") {
+				t.Errorf("the drill-down list lacks %s", id)
+			}
+		}
+		if strings.Contains(list, ">S900<") || strings.Contains(list, ">S008<") {
+			t.Error("the drill-down list shows another group's or another month's survey")
+		}
+		if r := e.get("/api/v1/surveys?group=G2", "supervisor"); r.StatusCode != 403 {
+			t.Errorf("supervisor lists another group's surveys: %d", r.StatusCode)
 		}
 
 		// A goal: field errors by their fields, then created.

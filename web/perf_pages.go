@@ -362,20 +362,34 @@ func (s *Server) cycleApprovePage(w http.ResponseWriter, r *http.Request) {
 }
 
 // drillLink is the records list of the events behind row's numerator: the
-// measure's kind over the row's period, narrowed to the employee or group
-// when the kind has such a field; "" when the KPI reads no record kind.
+// measure's kind over the row's period, with the measure's equality
+// conditions on stored fields (direction = inbound, renewed = true),
+// narrowed to the employee, or to the group's employees (?group=, see
+// groupParam), or to the department when the kind has such a field; ""
+// when the KPI reads no record kind (facts, churn).
 func drillLink(def kpi.Definition, row kpi.Row) string {
-	k := csperf.KindByName(def.Numerator.Kind)
+	m := def.Numerator
+	if m.Kind == "" && len(def.Denominator) > 0 {
+		m = def.Denominator[0]
+	}
+	k := csperf.KindByName(m.Kind)
 	if k == nil {
 		return ""
 	}
 	v := url.Values{"from": {row.Period.Start.String()}, "to": {row.Period.End.String()}}
-	if def.Numerator.DateField != "" && k.Field(def.Numerator.DateField) != nil {
-		v.Set("field", def.Numerator.DateField)
+	if m.DateField != "" && k.Field(m.DateField) != nil {
+		v.Set("field", m.DateField)
+	}
+	for _, c := range m.Filter {
+		if f := k.Field(c.Field); c.Op == kpi.OpEq && f != nil && f.PII == csperf.PIINone && c.Value != "" {
+			v.Set(c.Field, c.Value)
+		}
 	}
 	switch {
 	case row.Scope == kpi.LevelEmployee && row.ID != "" && scopeField(k) != "":
 		v.Set(scopeField(k), row.ID)
+	case row.Scope == kpi.LevelGroup && row.ID != "" && scopeField(k) != "":
+		v.Set(groupParam, row.ID)
 	case row.Scope == kpi.LevelGroup && row.ID != "" && k.Field("group_id") != nil:
 		v.Set("group_id", row.ID)
 	case row.Scope == kpi.LevelDepartment && row.ID != "" && k.Field("department_id") != nil:
