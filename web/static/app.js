@@ -6,15 +6,19 @@
 
   function chartOption(c) {
     var pct = c.unit === "%";
+    // Several series (the KPI explorer, a goal's progress) get a legend
+    // and ECharts' palette; a single one keeps the house colour.
+    var many = (c.series || []).length > 1;
     return {
       animation: false,
+      legend: many ? { top: 0, type: "scroll" } : undefined,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : (pct ? v + "%" : v); } },
-      grid: { left: 56, right: 56, top: 28, bottom: 48 },
+      grid: { left: 56, right: 56, top: many ? 48 : 28, bottom: 48 },
       xAxis: { type: "category", data: c.labels || [], axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", axisLabel: { formatter: pct ? "{value}%" : "{value}" } },
       series: (c.series || []).map(function (s) {
         var out = { name: s.name, type: c.type, data: s.data, smooth: false, connectNulls: false,
-          itemStyle: { color: c.type === "bar" ? "#2f6fb3" : "#c0392b" } };
+          itemStyle: many ? undefined : { color: c.type === "bar" ? "#2f6fb3" : "#c0392b" } };
         if (s.line != null) {
           out.markLine = { symbol: "none", silent: true, lineStyle: { color: "#888", type: "dashed" },
             label: { formatter: s.line + (pct ? "%" : "") }, data: [{ yAxis: s.line }] };
