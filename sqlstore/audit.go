@@ -22,7 +22,7 @@ func (db *DB) Audit(ctx context.Context, action, object, before, after string) e
 // auditTx appends one entry inside tx: its hash covers the previous entry's
 // hash and every field of its own, so that a changed, removed or inserted
 // row breaks the chain (VerifyAudit).
-func (db *DB) auditTx(ctx context.Context, tx *sql.Tx, action, object, before, after string) error {
+func (db *DB) auditTx(ctx context.Context, tx querier, action, object, before, after string) error {
 	if err := db.d.lockAudit(ctx, tx); err != nil {
 		return err
 	}

@@ -372,7 +372,7 @@ func (d dialect) dateLiterals(q string) string {
 
 // lockAudit serialises appends to the audit log so that two writers never
 // take the same sequence number. SQLite has one writer already.
-func (d dialect) lockAudit(ctx context.Context, tx *sql.Tx) error {
+func (d dialect) lockAudit(ctx context.Context, tx querier) error {
 	if d.engine != postgres {
 		return nil
 	}

@@ -20,6 +20,14 @@ import (
 // — and only when no row has an error are they merged into the table.
 // Importing the same file twice inserts nothing the second time.
 func (db *DB) Import(ctx context.Context, k *csperf.Kind, src csperf.RowSource, opt csperf.ImportOptions) (*csperf.ImportResult, error) {
+	return db.importWith(ctx, k, src, opt, nil)
+}
+
+// importWith is Import with one more step run inside the import's
+// transaction, after the rows are in and before COMMIT: its error rolls
+// the whole import back (a survey answered through a link marks the link
+// used this way).
+func (db *DB) importWith(ctx context.Context, k *csperf.Kind, src csperf.RowSource, opt csperf.ImportOptions, within func(conn *sql.Conn) error) (*csperf.ImportResult, error) {
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
@@ -122,6 +130,11 @@ func (db *DB) Import(ctx context.Context, k *csperf.Kind, src csperf.RowSource, 
 	} else if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO imports (import_id, kind, file_name, started_at, user_id, inserted, updated, unchanged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 		res.ImportID, k.Name, opt.File, db.d.arg(db.Now()), a.UserID, res.Inserted, res.Updated, res.Unchanged); err != nil {
 		return nil, fmt.Errorf("record import: %w", err)
+	}
+	if within != nil {
+		if err := within(conn); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return nil, fmt.Errorf("commit import: %w", db.d.mapErr(err))

@@ -195,7 +195,7 @@ func newEnv(t *testing.T, db *sqlstore.DB) *env {
 		e.tokens[role] = tok
 	}
 	db.Now = func() time.Time { return e.now }
-	srv, err := New(Config{Records: db, Imports: db, Users: db, Sessions: db, Audit: db, Settings: db, Churn: db, Perf: testPerf{db}, Alerts: db,
+	srv, err := New(Config{Records: db, Imports: db, Users: db, Sessions: db, Audit: db, Settings: db, Churn: db, Perf: testPerf{db}, Alerts: db, Surveys: db,
 		Loc: db.Loc, Now: func() time.Time { return e.now }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		APIRate: Rate{Burst: 1 << 30, Every: time.Nanosecond}, ExportRate: Rate{Burst: 1 << 30, Every: time.Nanosecond}})
 	if err != nil {

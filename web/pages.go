@@ -91,6 +91,14 @@ func (p *page) KindLabel(k *csperf.Kind) string {
 	return k.Label
 }
 
+// KindLabelOf is the label of the kind named name, or name.
+func (p *page) KindLabelOf(name string) string {
+	if k := csperf.KindByName(name); k != nil {
+		return p.KindLabel(k)
+	}
+	return name
+}
+
 // FieldLabel is the field's label in the page's language.
 func (p *page) FieldLabel(f *csperf.Field) string {
 	if p.Lang == "en" {
@@ -236,6 +244,36 @@ func (s *Server) lang(r *http.Request) string {
 	return "zh"
 }
 
+// acceptLanguage picks zh or en from an Accept-Language header: the
+// language of highest weight among Chinese and English, Chinese on a tie
+// or when neither is named.
+func acceptLanguage(h string) string {
+	best, bestQ := "zh", -1.0
+	for _, part := range strings.Split(h, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		tag = strings.ToLower(tag)
+		var lang string
+		switch {
+		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
+			lang = "zh"
+		case tag == "en" || strings.HasPrefix(tag, "en-"):
+			lang = "en"
+		default:
+			continue
+		}
+		if q > bestQ || (q == bestQ && lang == "zh") {
+			best, bestQ = lang, q
+		}
+	}
+	return best
+}
+
 // newPage returns the page data for r.
 func (s *Server) newPage(r *http.Request, title string, data any) *page {
 	ri := reqOf(r)
@@ -256,6 +294,9 @@ func (s *Server) nav(p *page, current string) []navItem {
 	if s.cfg.Perf != nil {
 		items = append(items, navItem{Href: "/kpis", Label: p.T("nav.kpis")}, navItem{Href: "/goals", Label: p.T("nav.goals")},
 			navItem{Href: "/alerts", Label: p.T("nav.alerts")}, navItem{Href: "/cycles", Label: p.T("nav.cycles")})
+	}
+	if s.cfg.Surveys != nil && policySurveyLinkRead.allows(u.Role) {
+		items = append(items, navItem{Href: "/survey-links", Label: p.T("nav.survey_links")})
 	}
 	if policyImport.allows(u.Role) {
 		items = append(items, navItem{Href: "/import", Label: p.T("nav.import")})

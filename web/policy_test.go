@@ -24,7 +24,7 @@ func TestEveryRouteHasPolicy(t *testing.T) {
 			if rt.Policy == "" || p == nil || (!p.public && len(p.roles) == 0) {
 				t.Errorf("%s %s has no policy", rt.Method, rt.Path)
 			}
-			if p != nil && p.public && !slices.Contains([]string{"/", "/static/", "/healthz", "/login", "/login/totp", "/api/v1/openapi.json"}, rt.Path) {
+			if p != nil && p.public && !slices.Contains([]string{"/", "/static/", "/healthz", "/login", "/login/totp", "/api/v1/openapi.json", "/s/{token}"}, rt.Path) {
 				t.Errorf("%s %s is public", rt.Method, rt.Path)
 			}
 			key := rt.Method + " " + rt.Path
@@ -125,6 +125,12 @@ var roleRoutes = map[string][]string{
 	"GET /login":                        nil,
 	"POST /login":                       nil,
 	"GET /api/v1/openapi.json":          nil,
+	"GET /s/{token}":                    nil, // the public survey form
+	"POST /s/{token}":                   nil,
+	"GET /survey-links":                 {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor, csperf.RoleQA, csperf.RoleAgent, csperf.RoleViewer},
+	"GET /api/v1/survey-links":          {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor, csperf.RoleQA, csperf.RoleAgent, csperf.RoleViewer},
+	"POST /survey-links":                {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor, csperf.RoleAgent},
+	"POST /api/v1/survey-links":         {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor, csperf.RoleAgent},
 
 	"GET /api/v1/kpis":                           csperf.Roles,
 	"GET /api/v1/kpis/{id}/values":               csperf.Roles,

@@ -317,6 +317,9 @@ type formData struct {
 	Unmasked bool
 	CanMask  bool
 	Action   string
+	// SurveyHref makes a satisfaction survey link for this contact or
+	// customer, for the roles that may.
+	SurveyHref string
 }
 
 var longText = map[string]bool{"description": true, "content": true, "notes": true, "opinions": true, "actions": true,
@@ -531,6 +534,14 @@ func (s *Server) recordPage(k *csperf.Kind) http.HandlerFunc {
 			Unmasked: unmask, CanMask: canUnmask(u) && len(piiFields(k)) > 0, Action: "/r/" + k.Name + "/" + url.PathEscape(id)}
 		d.Fields = s.form(p, k, rec, false, unmask, nil, nil)
 		d.Related = relatedLinks(p, k, id)
+		if s.cfg.Surveys != nil && policySurveyLinkCreate.allows(u.Role) {
+			switch {
+			case slices.Contains(csperf.SurveyLinkSources, k.Name):
+				d.SurveyHref = "/survey-links?" + url.Values{"source_kind": {k.Name}, "source_id": {id}}.Encode()
+			case k.Name == "customers":
+				d.SurveyHref = "/survey-links?" + url.Values{"customer_id": {id}}.Encode()
+			}
+		}
 		if k.Name == "customers" {
 			if d.Timeline, err = s.timeline(r.Context(), p, u, id); err != nil {
 				s.fail(w, r, err)

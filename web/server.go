@@ -77,6 +77,9 @@ type Config struct {
 	// and API); without it imports raise no alerts until the next
 	// scheduled evaluation.
 	Alerts AlertEvaluator
+	// Surveys keeps the survey links; without it the links and the
+	// public survey form are not served.
+	Surveys SurveyStore
 
 	// Loc is the organisation's time zone (default Asia/Shanghai).
 	Loc *time.Location
@@ -92,6 +95,9 @@ type Config struct {
 
 	// Rates of the in-memory limiters; zero values take the defaults.
 	LoginRate, APIRate, ExportRate Rate
+	// SurveyRate limits the public survey form per client address,
+	// SurveyTokenRate per link.
+	SurveyRate, SurveyTokenRate Rate
 }
 
 // Session limits (issue #6).
@@ -121,6 +127,7 @@ type Server struct {
 	handler http.Handler
 
 	loginLimit, apiLimit, exportLimit *limiter
+	surveyIPLimit, surveyTokenLimit   *limiter
 
 	policies map[string]policy
 	dash     dashCache
@@ -182,11 +189,19 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ExportRate.Burst == 0 {
 		cfg.ExportRate = Rate{Burst: 20, Every: 6 * time.Second}
 	}
+	if cfg.SurveyRate.Burst == 0 {
+		cfg.SurveyRate = Rate{Burst: 30, Every: 2 * time.Second}
+	}
+	if cfg.SurveyTokenRate.Burst == 0 {
+		cfg.SurveyTokenRate = Rate{Burst: 10, Every: 30 * time.Second}
+	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), policies: map[string]policy{}}
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	s.loginLimit = newLimiter(cfg.LoginRate, cfg.Now)
 	s.apiLimit = newLimiter(cfg.APIRate, cfg.Now)
 	s.exportLimit = newLimiter(cfg.ExportRate, cfg.Now)
+	s.surveyIPLimit = newLimiter(cfg.SurveyRate, cfg.Now)
+	s.surveyTokenLimit = newLimiter(cfg.SurveyTokenRate, cfg.Now)
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
@@ -194,6 +209,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerAPI()
 	s.registerPerf()
 	s.registerPDF()
+	s.registerSurvey()
 	s.registerPages()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -419,7 +435,7 @@ type apiError struct {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
-		s.cfg.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.cfg.Logger.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		body := apiError{Code: csperf.ErrorCode(err), Message: csperf.ErrorMessage(err)}
@@ -493,7 +509,7 @@ func (s *Server) secured(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.cfg.Logger.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				s.cfg.Logger.Error("panic", "method", r.Method, "path", logPath(r), "panic", v, "stack", string(debug.Stack()))
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
@@ -533,7 +549,7 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		if strings.HasPrefix(r.URL.Path, "/static/") {
 			return
 		}
-		s.cfg.Logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
+		s.cfg.Logger.Debug("http", "method", r.Method, "path", logPath(r), "status", sw.status, "ms", time.Since(start).Milliseconds())
 	})
 }
 
@@ -555,3 +571,12 @@ func (s *Server) policyByName(name string) *policy {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// logPath is the path a log line names: a survey link's token is a
+// credential and is left out.
+func logPath(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, "/s/") {
+		return "/s/…"
+	}
+	return r.URL.Path
+}

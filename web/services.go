@@ -76,3 +76,12 @@ type ChurnStore interface {
 type AlertEvaluator interface {
 	EvaluateAlerts(ctx context.Context, asOf time.Time) ([]kpi.Alert, error)
 }
+
+// SurveyStore keeps the survey links and takes the answers given through
+// them.
+type SurveyStore interface {
+	CreateSurveyLink(ctx context.Context, l *csperf.SurveyLink, tokenHash string) error
+	SurveyLinks(ctx context.Context, f csperf.SurveyLinkFilter) ([]csperf.SurveyLink, int, error)
+	SurveyLinkByToken(ctx context.Context, tokenHash string) (*csperf.SurveyLink, error)
+	AnswerSurvey(ctx context.Context, tokenHash string, answers csperf.Record) (*csperf.SurveyLink, error)
+}

@@ -52,7 +52,7 @@ func (m *Main) serveDB(ctx context.Context, db *sqlstore.DB, addr string, ready 
 
 func (m *Main) serve(ctx context.Context, db *sqlstore.DB, addr string, insecure bool, ready func(string)) error {
 	srv, err := web.New(web.Config{
-		Records: db, Imports: db, Users: db, Sessions: db, Audit: db, Settings: db, Churn: db, Perf: perfStore{db}, Alerts: db,
+		Records: db, Imports: db, Users: db, Sessions: db, Audit: db, Settings: db, Churn: db, Perf: perfStore{db}, Alerts: db, Surveys: db,
 		Loc: db.Loc, Now: db.Now, Logger: m.Logger, InsecureCookies: insecure,
 	})
 	if err != nil {
