@@ -131,6 +131,21 @@ func openAPI(cookie string) obj {
 		"responses":   std(obj{"200": obj{"description": "reopened", "content": jsonBody("ChurnMonth")}, "404": errResp("the month is not closed")})}}
 	perfPaths(paths, schemas, std, errResp, jsonBody)
 	kpiWritePaths(paths, schemas, std, errResp, jsonBody)
+	schemas["SurveyLink"] = typeSchema(reflect.TypeFor[csperf.SurveyLink]())
+	paths["/api/v1/survey-links"] = obj{
+		"get": obj{"tags": []string{"surveys"}, "summary": "Satisfaction survey links in the caller's scope, newest first, with their state (open, answered, expired); never their tokens",
+			"operationId": "list_survey_links",
+			"parameters": []obj{{"name": "status", "in": "query", "schema": obj{"type": "string", "enum": []string{csperf.SurveyLinkOpen, csperf.SurveyLinkAnswered, csperf.SurveyLinkExpired}}},
+				{"name": "limit", "in": "query", "schema": obj{"type": "integer", "minimum": 1, "maximum": 1000}}, {"name": "offset", "in": "query", "schema": obj{"type": "integer", "minimum": 0}}},
+			"responses": std(obj{"200": obj{"description": "a page of links", "content": obj{"application/json": obj{"schema": obj{"type": "object",
+				"properties": obj{"items": obj{"type": "array", "items": obj{"$ref": "#/components/schemas/SurveyLink"}}, "total": obj{"type": "integer"}}}}}}})},
+		"post": obj{"tags": []string{"surveys"}, "summary": "Make a one-use survey link for a contact (source_kind visits, calls, service_requests or complaints, and source_id) or for customer_id (and employee_id); the answer holds the token and URL /s/{token}, shown this once",
+			"operationId": "create_survey_link",
+			"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": obj{"type": "object", "properties": obj{
+				"source_kind": obj{"type": "string", "enum": csperf.SurveyLinkSources}, "source_id": obj{"type": "string"},
+				"customer_id": obj{"type": "string"}, "employee_id": obj{"type": "string"}}}}}},
+			"responses": std(obj{"201": obj{"description": "the new link with its token", "content": jsonBody("SurveyLink")}})},
+	}
 	paths["/api/v1/me"] = obj{"get": obj{"tags": []string{"users"}, "summary": "The caller", "operationId": "me",
 		"responses": std(obj{"200": obj{"description": "the signed-in user", "content": jsonBody("User")}})}}
 	return obj{

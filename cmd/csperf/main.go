@@ -64,6 +64,7 @@ func commands() []command {
 		{"kpi", "KPI values for any scope and period; the catalog, custom KPIs, roll-up rebuild", (*Main).runKPI},
 		{"goal", "SMART goals: create, list, show progress, record measures done", (*Main).runGoal},
 		{"alert", "KPI and goal alerts: evaluate, list, acknowledge, webhook delivery", (*Main).runAlert},
+		{"survey", "satisfaction survey links customers answer without signing in", (*Main).runSurvey},
 		{"cycle", "evaluation cycles: scorecards, 360 ratings, grades, bonus, promotion, raises", (*Main).runCycle},
 		{"user", "create users, set roles and passwords, make API tokens", (*Main).runUser},
 		{"audit", "list and verify the audit log", (*Main).runAudit},

@@ -202,3 +202,48 @@ func TestImportEvaluatesAlerts(t *testing.T) {
 		})
 	}
 }
+
+// csperf survey link makes a link whose token works once; survey links
+// lists it without the token.
+func TestSurveyLinkCommands(t *testing.T) {
+	for engine, dsn := range dbURLs(t) {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			env := map[string]string{"CSPERF_DB": dsn, "CSPERF_BASE_URL": "https://cs.example.com"}
+			if out, errs, code := run(t, env, "migrate"); code != 0 {
+				t.Fatalf("migrate: %s %s", out, errs)
+			}
+			for _, f := range []struct{ kind, name, body string }{
+				{"employees", "employees.csv", "employee_id,name,position\nA1,张三,service_advisor\n"},
+				{"customers", "customers.csv", "customer_id,name,phone\nC1,陈一,13812345678\n"},
+				{"visits", "visits.csv", "visit_id,customer_id,advisor_id,visit_date\nV1,C1,A1,2015-09-02\n"},
+			} {
+				if out, errs, code := run(t, env, "import", f.kind, write(t, dir, f.name, f.body)); code != 0 {
+					t.Fatalf("import %s: %s %s", f.kind, out, errs)
+				}
+			}
+			out, errs, code := run(t, env, "survey", "link", "--visit", "V1", "--format", "json")
+			var l struct {
+				ID                   int64
+				CustomerID           string `json:"customer_id"`
+				EmployeeID           string `json:"employee_id"`
+				Token, URL, Status   string
+				ExpiresAt, CreatedAt time.Time `json:"-"`
+			}
+			if err := json.Unmarshal([]byte(out), &l); code != 0 || err != nil || l.CustomerID != "C1" || l.EmployeeID != "A1" || len(l.Token) != 43 ||
+				l.URL != "https://cs.example.com/s/"+l.Token || l.Status != "open" {
+				t.Fatalf("survey link: %d %v %s %s", code, err, out, errs)
+			}
+			if _, errs, code := run(t, env, "survey", "link", "--visit", "V9"); code != 2 || !strings.Contains(errs, "no visit with id V9") {
+				t.Errorf("unknown visit: %d %s", code, errs)
+			}
+			if _, errs, code := run(t, env, "survey", "link", "--employee", "A1"); code != 2 || !strings.Contains(errs, "customer_id") {
+				t.Errorf("no customer: %d %s", code, errs)
+			}
+			out, _, code = run(t, env, "survey", "links", "--format", "csv")
+			if code != 0 || !strings.Contains(out, "1,open,C1,A1,visits V1") || strings.Contains(out, l.Token) {
+				t.Errorf("survey links:\n%s", out)
+			}
+		})
+	}
+}
