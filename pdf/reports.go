@@ -367,7 +367,7 @@ func Result(m Meta, c *scorecard.Cycle, r *scorecard.Result) *Document {
 		Notes: []string{fmt.Sprintf(l["result.head"], r.ID, r.Name, c.ID+" "+c.Name, c.Period, r.Template)}})
 	items := &Table{Header: []string{l["result.item"], l["result.value"], l["result.rule"], l["result.applied"], l["source.self"], l["source.supervisor"], l["source.customer"],
 		l["result.points"], l["result.weight"], l["result.contribution"]},
-		Widths: []float64{1.6, 1, 2.4, 2.4, 0.9, 0.9, 0.9, 0.8, 1, 0.9}, Right: []bool{false, true, false, false, true, true, true, true, true, true}}
+		Widths: []float64{1.5, 1, 2.3, 2.3, 0.9, 0.9, 0.9, 0.8, 1, 1.2}, Right: []bool{false, true, false, false, true, true, true, true, true, true}}
 	for _, it := range r.Items {
 		name := it.NameZH
 		if m.Lang == "en" && it.NameEN != "" || name == "" {
