@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -212,6 +213,29 @@ func TestSurveyRateLimits(t *testing.T) {
 		e.now = e.now.Add(time.Minute)
 		if r := e.get("/s/"+b.Token, ""); r.StatusCode != 200 {
 			t.Errorf("after a minute: %d", r.StatusCode)
+		}
+	})
+}
+
+// A survey link's token is a credential: the request log names the path
+// without it, also when the request fails.
+func TestSurveyTokenNotLogged(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		l := makeLink(t, e, "manager", map[string]any{"customer_id": "C1"}, http.StatusCreated)
+		var logs strings.Builder
+		srv, err := New(Config{Records: db, Imports: db, Users: db, Sessions: db, Audit: db, Settings: db, Churn: db, Surveys: db,
+			Loc: db.Loc, Now: func() time.Time { return e.now }, Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer srv.Close()
+		e.ts.Config.Handler = srv
+		e.get("/s/"+l.Token, "")
+		e.postForm("/s/"+l.Token, "", url.Values{"overall": {"4"}})
+		e.postForm("/s/"+l.Token, "", url.Values{"overall": {"4"}})
+		if !strings.Contains(logs.String(), "path=/s/…") || strings.Contains(logs.String(), l.Token) {
+			t.Errorf("log: %s", logs.String())
 		}
 	})
 }
