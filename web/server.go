@@ -28,6 +28,11 @@
 //     refused (http.CrossOriginProtection) and forms carry a per-session
 //     token (header X-CSRF-Token for API calls made with the cookie).
 //   - The client address is the TCP peer: X-Forwarded-For is not trusted.
+//   - A TOTP code is accepted once: its time step must be later than the
+//     last step accepted for the user (stored, claimed by one conditional
+//     UPDATE), so a code seen over a shoulder cannot be replayed within
+//     its window; the code that turns two-factor sign-in on counts too.
+//   - The public survey form /s/{token} is described in survey.go.
 //   - KPI values, goals and alerts follow the record scope: an agent may
 //     ask only for their own employee id, a supervisor for their groups
 //     and their members (403 naming "id" otherwise); alerts list for them
