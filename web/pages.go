@@ -32,6 +32,8 @@ func parsePages() (map[string]*template.Template, error) {
 		}
 		t, err := template.New(base).Funcs(template.FuncMap{
 			"join": strings.Join,
+			"has":  func(ss []string, s string) bool { return containsStr(ss, s) },
+			"num":  trimNumber,
 			"add":  func(a, b int) int { return a + b },
 			"deref": func(v any) any {
 				rv := reflect.ValueOf(v)

@@ -54,9 +54,11 @@ var perfMessages = map[string]map[string]string{
 }
 
 func init() {
-	for lang, m := range perfMessages {
-		for k, v := range m {
-			catalog[lang][k] = v
+	for _, msgs := range []map[string]map[string]string{perfMessages, cycleMessages} {
+		for lang, m := range msgs {
+			for k, v := range m {
+				catalog[lang][k] = v
+			}
 		}
 	}
 }

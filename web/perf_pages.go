@@ -31,6 +31,7 @@ func (s *Server) registerPerfPages() {
 	s.route("GET /cycles/{id}/results/{employee}", policyCycleRead, s.cycleResultPage)
 	s.route("POST /cycles/{id}/objections", policyCycleOwn, s.cycleObjectionPage)
 	s.route("POST /cycles/{id}/approve", policyCycleApprv, s.cycleApprovePage)
+	s.registerCyclePages()
 }
 
 // kpiName is a definition's name in the page's language.
@@ -293,15 +294,7 @@ func (s *Server) goalPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) cyclesPage(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, msg(s.lang(r), "nav.cycles"), nil)
-	cs, err := s.cfg.Perf.ListCycles(r.Context(), "", "", 0)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	slices.Reverse(cs) // newest first
-	p.Data = map[string]any{"Items": cs}
-	s.render(w, r, http.StatusOK, "cycles", p)
+	s.showCycles(w, r, http.StatusOK, nil)
 }
 
 func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request) {
@@ -315,13 +308,30 @@ func (s *Server) showCycle(w http.ResponseWriter, r *http.Request, status int, e
 		return
 	}
 	u := userOf(r)
+	x, err := s.cycleExtra(r, v.Cycle.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p := s.newPage(r, v.Cycle.Name, nil)
-	p.Data = map[string]any{"V": v,
+	if done := r.URL.Query().Get("done"); done != "" && errMsg == "" {
+		x.Notice = msg(p.Lang, "cycles.done."+doneKey(done))
+	}
+	p.Data = map[string]any{"V": v, "X": x,
 		"CanObject":  u.EmployeeID != "" && v.Own != nil && (v.Cycle.State == scorecard.StateComputed || v.Cycle.State == scorecard.StateReviewed),
 		"CanApprove": scorecard.CanApprove(u.Role) && v.Cycle.State == scorecard.StateComputed && v.Cycle.ComputedBy != u.ID,
 		"Error":      localize(p.Lang, nil, errMsg),
 		"Filed":      r.URL.Query().Get("filed") == "1"}
 	s.render(w, r, status, "cycle", p)
+}
+
+// doneKey keeps the outcome notice's key to the known steps.
+func doneKey(step string) string {
+	switch step {
+	case "collected", "compute", "close", "reopen", "answer":
+		return step
+	}
+	return "other"
 }
 
 func (s *Server) cycleResultPage(w http.ResponseWriter, r *http.Request) {
