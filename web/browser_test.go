@@ -13,6 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"csperf"
+	"csperf/scorecard"
+	"csperf/sqlstore"
 )
 
 // browserPath finds Debian's chromium. The test is skipped only when
@@ -265,11 +267,27 @@ func TestBrowser(t *testing.T) {
 	})
 
 	if shots != "" {
+		// A computed cycle with a rating, for the cycle pages.
+		bg := context.Background()
+		if _, err := db.CreateCycle(bg, sqlstore.CycleSpec{Kind: scorecard.KindMonthly, Period: "2015-12", ScopeLevel: scorecard.ScopeDepartment, ScopeID: "main"}); err != nil {
+			t.Fatal(err)
+		}
+		pts, _ := scorecard.ParseNumber("85")
+		if _, err := db.SetRatings(bg, "2015-12-main", []scorecard.Rating{{EmployeeID: "A1", Item: "teamwork", Source: scorecard.SourceSelf, Points: pts}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.ComputeCycle(bg, "2015-12-main"); err != nil {
+			t.Fatal(err)
+		}
 		pages := []struct{ name, path, wait string }{
 			{"dashboard", "/", ".tiles"}, {"records", "/records", ".kind-list"}, {"complaints", "/r/complaints", "#records-table"},
 			{"complaint-form", "/r/complaints/K2016-001", "#f-complaint_id"}, {"customer", "/r/customers/C1", "#f-phone"},
 			{"visits", "/r/visits", "#records-table"}, {"churn", "/churn", "#churn-trend canvas"}, {"import", "/import/visits", "#import-file"},
 			{"audit", "/audit", ".audit"}, {"users", "/users", ".user-form"}, {"password", "/password", "#password-form"},
+			{"cycles", "/cycles", "#cycles-table"}, {"cycle", "/cycles/2015-12-main", "#cycle-results"},
+			{"cycle-ratings", "/cycles/2015-12-main/ratings?employee=A1", "#ratings-table"}, {"cycle-result", "/cycles/2015-12-main/results/A1", "#result-items"},
+			{"templates", "/scorecard/templates", ".template"}, {"template-edit", "/scorecard/templates/after_sales_team", "#template-form"},
+			{"scorecard-settings", "/scorecard/settings", "#settings-form"},
 		}
 		for _, lang := range []string{"en", "zh"} {
 			l := lang

@@ -575,10 +575,10 @@ func templateOfForm(r *http.Request) (*templateForm, scorecard.Template, error) 
 		row := itemForm{ID: at(ids, i), NameZH: at(r.Form["item_name_zh"], i), NameEN: at(r.Form["item_name_en"], i), KPI: at(kpis, i),
 			Weight: at(weights, i), RuleType: at(r.Form["item_rule"], i), Floor: at(r.Form["item_floor"], i), Target: at(r.Form["item_target"], i),
 			Steps: at(r.Form["item_steps"], i), Else: at(r.Form["item_else"], i), PerEv: at(r.Form["item_per_event"], i), Basis: at(r.Form["item_basis"], i)}
-		f.Items = append(f.Items, row)
 		if row.ID == "" && row.KPI == "" && row.Weight == "" && row.NameZH == "" && row.NameEN == "" {
 			continue // an empty row
 		}
+		f.Items = append(f.Items, row)
 		path := fmt.Sprintf("items[%d]", len(t.Items))
 		it := scorecard.Item{ID: row.ID, NameZH: row.NameZH, NameEN: row.NameEN, KPI: row.KPI}
 		it.Weight, err = num(path+".weight", row.Weight)
@@ -664,19 +664,9 @@ func (s *Server) showTemplateForm(w http.ResponseWriter, r *http.Request, status
 	for range blank {
 		f.Items = append(f.Items, itemForm{})
 	}
-	if f.Field != "" {
-		// The store counts items without the empty rows: find the row.
-		if n := fieldItem(f.Field); n >= 0 {
-			k := -1
-			for i, row := range f.Items {
-				if row.ID == "" && row.KPI == "" && row.Weight == "" && row.NameZH == "" && row.NameEN == "" {
-					continue
-				}
-				if k++; k == n {
-					f.Items[i].Error = f.Error
-				}
-			}
-		}
+	// The form keeps no empty rows, so the store's items[N] is row N.
+	if n := fieldItem(f.Field); n >= 0 && n < len(f.Items) {
+		f.Items[n].Error = f.Error
 	}
 	p.Data = f
 	s.render(w, r, status, "template_edit", p)

@@ -50,8 +50,44 @@
     });
   }
 
+  // The running sum of a template's item weights, exact: weights may be
+  // decimals or fractions ("100/3"). Only a help while typing; the server
+  // checks the sum exactly.
+  function parseWeight(t) {
+    t = (t || "").trim().replace(/%$/, "");
+    if (t === "") { return [0n, 1n]; }
+    var m = /^(-?\d+)\/(\d+)$/.exec(t);
+    if (m) { return m[2] === "0" ? null : [BigInt(m[1]), BigInt(m[2])]; }
+    m = /^(-?)(\d*)(?:\.(\d+))?$/.exec(t);
+    if (!m || (m[2] === "" && !m[3])) { return null; }
+    var frac = m[3] || "";
+    var num = BigInt((m[2] || "0") + frac), den = 10n ** BigInt(frac.length);
+    return [m[1] === "-" ? -num : num, den];
+  }
+  function gcd(a, b) { a = a < 0n ? -a : a; while (b) { var t = a % b; a = b; b = t; } return a; }
+  function updateWeightSum(root) {
+    (root || document).querySelectorAll("[data-weight-sum]").forEach(function (out) {
+      var form = out.closest("form");
+      if (!form) { return; }
+      var n = 0n, d = 1n, bad = false;
+      form.querySelectorAll("input.weight").forEach(function (i) {
+        var w = parseWeight(i.value);
+        if (!w) { bad = true; return; }
+        n = n * w[1] + w[0] * d; d = d * w[1];
+        var g = gcd(n, d) || 1n; n /= g; d /= g;
+      });
+      if (bad) { out.textContent = "?"; return; }
+      out.textContent = d === 1n ? n.toString() : (Number(n * 100n / d) / 100).toFixed(2) + " (" + n + "/" + d + ")";
+      out.classList.toggle("bad-sum", !(n === 100n && d === 1n));
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initCharts(document);
+    updateWeightSum(document);
+    document.addEventListener("input", function (e) {
+      if (e.target.classList && e.target.classList.contains("weight")) { updateWeightSum(document); }
+    });
     document.addEventListener("click", function (e) {
       var b = e.target.closest(".print-button");
       if (b) { window.print(); }
@@ -71,7 +107,7 @@
       var t = document.body.dataset.csrf;
       if (t) { e.detail.headers["X-CSRF-Token"] = t; }
     });
-    document.body.addEventListener("htmx:afterSwap", function (e) { initCharts(e.detail.target); });
+    document.body.addEventListener("htmx:afterSwap", function (e) { initCharts(e.detail.target); updateWeightSum(document); });
     // Upload progress of an import; once the file is sent the bar turns
     // indeterminate while the server checks and writes the rows.
     document.body.addEventListener("htmx:xhr:progress", function (e) {

@@ -1,0 +1,106 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"csperf/sqlstore"
+)
+
+// TestCyclePages drives the cycle pages with a signed-in session: create
+// (a bad period shown on the form), the ratings form with its field
+// errors, clearing, the state buttons, the template editor refusing
+// weights that sum to 90, and each page in both languages.
+func TestCyclePages(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		b, _ := e.signIn("manager", testPassword)
+		if b.csrf == "" {
+			t.Fatal("no session")
+		}
+		form := func(kv ...string) url.Values {
+			v := url.Values{"csrf": {b.csrf}}
+			for i := 0; i+1 < len(kv); i += 2 {
+				v.Add(kv[i], kv[i+1])
+			}
+			return v
+		}
+		want := func(r resp, status int, what string, parts ...string) {
+			t.Helper()
+			if r.StatusCode != status {
+				t.Fatalf("%s: %d, want %d: %.400s", what, r.StatusCode, status, r)
+			}
+			for _, p := range parts {
+				if !strings.Contains(r.String(), p) {
+					t.Errorf("%s lacks %q", what, p)
+				}
+			}
+		}
+		want(b.get("/cycles"), 200, "cycles", `id="cycle-create"`, "新建考核周期")
+		want(b.post("/cycles", form("kind", "monthly", "period", "2015", "scope_level", "department", "scope_id", "main")), 400, "bad period",
+			`id="cycle-create-error"`, `data-field="period"`)
+		r := b.post("/cycles", form("kind", "monthly", "period", "2015-12", "scope_level", "department", "scope_id", "main", "templates", "after_sales_team"))
+		want(r, 303, "create")
+		if loc := r.Header.Get("Location"); loc != "/cycles/2015-12-main" {
+			t.Fatalf("created at %s", loc)
+		}
+		base := "/cycles/2015-12-main"
+		want(b.get(base), 200, "cycle", `id="cycle-compute"`, `id="cycle-collected"`, "剔除后按比例重新分配权重", `id="missing-table"`)
+		want(b.get(base+"/ratings?employee=A1"), 200, "ratings form", `id="r-teamwork-self"`, `id="r-teamwork-supervisor"`, "缺 8 项")
+		want(b.post(base+"/ratings", form("employee_id", "A1", "points.teamwork.self", "101", "points.teamwork.supervisor", "abc")), 400, "bad points",
+			`data-field="points.teamwork.self"`, "101 超出 0–100 分", `data-field="points.teamwork.supervisor"`, "“abc”不是数字")
+		if rs, _ := db.CycleRatings(t.Context(), "2015-12-main"); len(rs) != 0 {
+			t.Fatalf("a refused form saved %v", rs)
+		}
+		want(b.post(base+"/ratings", form("employee_id", "A1", "points.teamwork.self", "80", "points.teamwork.supervisor", "87.5")), 303, "save ratings")
+		want(b.get(base+"/ratings?employee=A1&saved=2"), 200, "saved ratings", `value="80"`, `value="87.50"`, `id="clear-teamwork-self-button"`, "缺 6 项")
+		want(b.post(base+"/ratings/clear", form("employee_id", "A1", "item", "teamwork", "source", "self")), 303, "clear")
+		if rs, _ := db.CycleRatings(t.Context(), "2015-12-main"); len(rs) != 1 || rs[0].Source != "supervisor" {
+			t.Fatalf("after clearing: %v", rs)
+		}
+		want(b.post(base+"/compute", form()), 303, "compute")
+		want(b.get(base+"?done=compute"), 200, "computed", `id="cycle-notice"`, `id="payroll-csv"`, "已计算", `href="/cycles/2015-12-main/results/A1"`)
+		want(b.post(base+"/close", form()), 409, "close before sign-off", `id="cycle-error"`)
+		want(b.post(base+"/reopen", form("reason", "x")), 403, "manager reopens")
+
+		// An agent sees only their own line of the ratings.
+		a, _ := e.signIn("agent", testPassword)
+		r = a.get(base + "/ratings")
+		want(r, 200, "agent's ratings", `value="A1"`)
+		if strings.Contains(r.String(), `value="A2"`) || strings.Contains(r.String(), `value="B1"`) {
+			t.Errorf("agent's ratings page lists others")
+		}
+
+		// Templates: the editor refuses weights summing to 90, naming the field.
+		want(b.get("/scorecard/templates"), 200, "templates", `id="template-front_line_agent"`, `id="template-new"`)
+		want(b.get("/scorecard/templates/new"), 200, "new template", `id="template-form"`)
+		tf := form("id", "managers", "name_zh", "管理人员", "positions", "cs_manager", "self", "20", "supervisor", "30", "customer", "50",
+			"item_id", "", "item_kpi", "csat", "item_weight", "60", "item_rule", "linear", "item_floor", "60", "item_target", "",
+			"item_id", "leadership", "item_kpi", "", "item_weight", "30", "item_rule", "", "item_floor", "", "item_target", "")
+		tf["item_name_zh"] = []string{"", "领导力"}
+		r = b.post("/scorecard/templates", tf)
+		want(r, 400, "weights 90", `data-field="items"`, "90")
+		tf["item_weight"] = []string{"70", "30"}
+		want(b.post("/scorecard/templates", tf), 303, "valid template")
+		want(b.get("/scorecard/templates?saved=managers"), 200, "saved template", `id="template-managers"`, "领导力")
+		want(b.get("/scorecard/templates/managers"), 200, "edit template", `value="leadership"`)
+		want(b.post("/scorecard/settings", form("missing", "zero", "grade_min_0", "90", "grade_min_1", "80", "grade_min_2", "60",
+			"grade_coef_0", "1.5", "grade_coef_1", "1.2", "grade_coef_2", "1", "grade_coef_3", "0.8", "raise_0", "8", "raise_1", "5", "raise_2", "3", "raise_3", "0")), 303, "settings")
+		want(b.get("/scorecard/settings"), 200, "settings page", `value="zero" checked`)
+		want(b.post("/scorecard/settings", form("missing", "zero", "grade_min_0", "70", "grade_min_1", "80", "grade_min_2", "60",
+			"grade_coef_0", "1.5", "grade_coef_1", "1.2", "grade_coef_2", "1", "grade_coef_3", "0.8", "raise_0", "8", "raise_1", "5", "raise_2", "3", "raise_3", "0")), 400, "bad grades", `id="settings-error"`)
+
+		// Each page in English too.
+		want(b.post("/lang", form("lang", "en", "next", "/")), 303, "switch to English")
+		for _, p := range []string{"/cycles", base, base + "/ratings", "/scorecard/templates", "/scorecard/templates/new", "/scorecard/settings"} {
+			r := b.get(p)
+			want(r, 200, p+" in English")
+			for _, zh := range []string{"考核", "评分", "模板"} {
+				if strings.Contains(r.String(), zh) && !strings.Contains(r.String(), "seed") {
+					t.Errorf("%s in English shows %q", p, zh)
+				}
+			}
+		}
+	})
+}
