@@ -240,6 +240,20 @@ func TestSurveyLinkCommands(t *testing.T) {
 			if _, errs, code := run(t, env, "survey", "link", "--employee", "A1"); code != 2 || !strings.Contains(errs, "customer_id") {
 				t.Errorf("no customer: %d %s", code, errs)
 			}
+			if out, errs, code := run(t, env, "survey", "settings", "--link-days", "0"); code != 2 || !strings.Contains(errs, "link-days") {
+				t.Errorf("settings 0 days: %d %s %s", code, out, errs)
+			}
+			if out, errs, code := run(t, env, "survey", "settings", "--link-days", "30"); code != 0 || !strings.Contains(out, "survey.link_days = 30 days") {
+				t.Errorf("settings 30 days: %d %s %s", code, out, errs)
+			}
+			out, _, _ = run(t, env, "survey", "link", "--customer", "C1", "--format", "json")
+			var l2 struct {
+				CreatedAt time.Time `json:"created_at"`
+				ExpiresAt time.Time `json:"expires_at"`
+			}
+			if err := json.Unmarshal([]byte(out), &l2); err != nil || l2.ExpiresAt.Sub(l2.CreatedAt) != 30*24*time.Hour {
+				t.Errorf("link after the setting: %v %s", err, out)
+			}
 			out, _, code = run(t, env, "survey", "links", "--format", "csv")
 			if code != 0 || !strings.Contains(out, "1,open,C1,A1,visits V1") || strings.Contains(out, l.Token) {
 				t.Errorf("survey links:\n%s", out)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,7 +15,7 @@ import (
 
 func (m *Main) runSurvey(ctx context.Context, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(m.Stderr, `Usage: csperf survey link|links …  (csperf survey COMMAND -h)`)
+		fmt.Fprintln(m.Stderr, `Usage: csperf survey link|links|settings …  (csperf survey COMMAND -h)`)
 		if len(args) == 0 {
 			return csperf.Errorf(csperf.EINVALID, "give a survey command")
 		}
@@ -25,8 +26,10 @@ func (m *Main) runSurvey(ctx context.Context, args []string) error {
 		return m.runSurveyLink(ctx, args[1:])
 	case "links":
 		return m.runSurveyLinks(ctx, args[1:])
+	case "settings":
+		return m.runSurveySettings(ctx, args[1:])
 	}
-	return csperf.Errorf(csperf.EINVALID, "unknown survey command %q (link, links)", args[0])
+	return csperf.Errorf(csperf.EINVALID, "unknown survey command %q (link, links, settings)", args[0])
 }
 
 func (m *Main) runSurveyLink(ctx context.Context, args []string) error {
@@ -158,4 +161,44 @@ func surveyLinkTable(db *sqlstore.DB, links []csperf.SurveyLink) table {
 			local(l.CreatedAt), l.CreatedBy, local(l.ExpiresAt), ans, l.SurveyID})
 	}
 	return t
+}
+
+func (m *Main) runSurveySettings(ctx context.Context, args []string) error {
+	fs, dsn := m.flags("survey settings", `survey settings [--link-days N] [--as USER]
+
+Prints how many days a new survey link stays open; --link-days sets it (1 to 365; the change is
+audited). Links made before keep their expiry.`)
+	days := fs.Int("link-days", 0, "days a new link stays open (1 to 365)")
+	as := fs.String("as", "", "user the audit log names as making the change")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "link-days" })
+	if set && (*days < 1 || *days > 365) {
+		return csperf.FieldErrorf("link-days", "must be from 1 to 365")
+	}
+	db, err := m.open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *as != "" {
+		u, err := db.UserByName(ctx, *as)
+		if err != nil {
+			return csperf.Errorf(csperf.ENOTFOUND, "no user %q", *as)
+		}
+		ctx = csperf.WithActor(ctx, csperf.Actor{UserID: u.ID})
+	}
+	if set {
+		if err := db.SetSetting(ctx, csperf.SettingSurveyLinkDays, strconv.Itoa(*days)); err != nil {
+			return err
+		}
+	}
+	n, err := db.SurveyLinkDays(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%s = %d days\n", csperf.SettingSurveyLinkDays, n)
+	return nil
 }
