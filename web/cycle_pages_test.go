@@ -64,8 +64,32 @@ func TestCyclePages(t *testing.T) {
 		want(b.post(base+"/close", form()), 409, "close before sign-off", `id="cycle-error"`)
 		want(b.post(base+"/reopen", form("reason", "x")), 403, "manager reopens")
 
-		// An agent sees only their own line of the ratings.
+		// An objection answered on the page; sign-off, payroll, close and reopen.
 		a, _ := e.signIn("agent", testPassword)
+		want(a.post(base+"/objections", url.Values{"csrf": {a.csrf}, "text": {"我的团队合作分数偏低"}}), 303, "agent objects")
+		obs, err := db.Objections(t.Context(), "2015-12-main")
+		if err != nil || len(obs) != 1 {
+			t.Fatalf("objections: %v %v", obs, err)
+		}
+		oPath := base + "/objections/" + itoa(int(obs[0].ID)) + "/answer"
+		want(a.post(oPath, url.Values{"csrf": {a.csrf}, "answer": {"no"}}), 403, "agent answers")
+		want(b.post(oPath, form("answer", " ")), 400, "empty answer", "请填写答复")
+		want(b.post(oPath, form("answer", "已与主管核实")), 303, "answer")
+		want(b.get(base), 200, "answered", "已与主管核实")
+		h, _ := e.signIn("hr", testPassword)
+		want(h.post(base+"/approve", url.Values{"csrf": {h.csrf}}), 303, "hr signs off")
+		r = h.get(base + "/export?format=csv&header=zh")
+		want(r, 200, "payroll", "工号,姓名,岗位,班组,得分,等级,奖金系数,奖金基数,奖金")
+		want(b.post(base+"/close", form()), 303, "close")
+		want(b.get(base+"?done=close"), 200, "closed", "已关闭", `id="cycle-ratings-link"`)
+		want(b.post(base+"/ratings", form("employee_id", "A1", "points.teamwork.self", "70")), 409, "rate a closed cycle", "已关闭")
+		ad, _ := e.signIn("admin", testPassword)
+		want(ad.get(base), 200, "admin sees reopen", `id="cycle-reopen-form"`)
+		want(ad.post(base+"/reopen", url.Values{"csrf": {ad.csrf}, "reason": {"x"}}), 400, "reopen without a reason", "请填写重新打开的原因")
+		want(ad.post(base+"/reopen", url.Values{"csrf": {ad.csrf}, "reason": {"调查数据有误"}}), 303, "reopen")
+		want(ad.get(base), 200, "reopened", "进行中", "调查数据有误")
+
+		// An agent sees only their own line of the ratings.
 		r = a.get(base + "/ratings")
 		want(r, 200, "agent's ratings", `value="A1"`)
 		if strings.Contains(r.String(), `value="A2"`) || strings.Contains(r.String(), `value="B1"`) {
