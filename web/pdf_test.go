@@ -98,6 +98,14 @@ func TestChurnPDF(t *testing.T) {
 		if r := e.get("/churn?month=2016-01", "manager"); !strings.Contains(r.String(), `href="/churn/pdf?month=2016-01"`) {
 			t.Error("the churn page has no PDF link")
 		}
+		// The export rate limit applies: one a minute here.
+		e.srv.exportLimit = newLimiter(Rate{Burst: 1, Every: time.Minute}, func() time.Time { return e.now })
+		if r := e.get("/churn/pdf?month=2016-01", "viewer"); r.StatusCode != 200 {
+			t.Errorf("a PDF within the limit: %d", r.StatusCode)
+		}
+		if r := e.get("/kpis/pdf?period=2015-12", "viewer"); r.StatusCode != 429 || r.Header.Get("Retry-After") == "" {
+			t.Errorf("a PDF over the limit: %d, Retry-After %q", r.StatusCode, r.Header.Get("Retry-After"))
+		}
 	})
 }
 
