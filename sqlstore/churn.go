@@ -157,24 +157,54 @@ func (db *DB) churnMonth(ctx context.Context, m csperf.Month, n int) (churn.Mont
 	}
 	ph, month := db.d.visitMonthArg(base)
 	bm := db.d.visitMonth("visit_date") + ` = ` + ph
-	rows, err = db.r.QueryContext(ctx, db.q(`SELECT customer_id, visit_id, visit_date, advisor_id FROM visits WHERE `+bm+` AND next_date IS NULL
-		UNION ALL SELECT customer_id, visit_id, visit_date, advisor_id FROM visits WHERE `+bm+` AND next_date > ?`), month, month, db.d.arg(m.Last()))
-	if err != nil {
-		return in, fmt.Errorf("churned customers: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c churn.ChurnedCustomer
-		if err := rows.Scan(&c.CustomerID, &c.LastVisitID, &c.LastVisit, &c.AdvisorID); err != nil {
+	// The two ranges are read apart: the visits without a next visit come
+	// in customer order when the index's collation is byte order (always on
+	// SQLite), so that only the other range needs sorting before a merge.
+	var runs [2][]churn.ChurnedCustomer
+	for i, cond := range []string{`next_date IS NULL`, `next_date > ?`} {
+		args := []any{month}
+		if i == 1 {
+			args = append(args, db.d.arg(m.Last()))
+		}
+		rows, err := db.r.QueryContext(ctx, db.q(`SELECT customer_id, visit_id, visit_date, advisor_id FROM visits WHERE `+bm+` AND `+cond), args...)
+		if err != nil {
+			return in, fmt.Errorf("churned customers: %w", err)
+		}
+		for rows.Next() {
+			var c churn.ChurnedCustomer
+			if err := rows.Scan(&c.CustomerID, &c.LastVisitID, &c.LastVisit, &c.AdvisorID); err != nil {
+				rows.Close()
+				return in, err
+			}
+			runs[i] = append(runs[i], c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return in, err
 		}
-		in.Churned = append(in.Churned, c)
 	}
-	if err := rows.Err(); err != nil {
-		return in, err
-	}
-	slices.SortFunc(in.Churned, func(a, b churn.ChurnedCustomer) int { return strings.Compare(a.CustomerID, b.CustomerID) })
+	in.Churned = mergeByCustomer(runs[0], runs[1])
 	return in, nil
+}
+
+// mergeByCustomer returns a and b in one slice in customer order, sorting
+// each first unless it is sorted already.
+func mergeByCustomer(a, b []churn.ChurnedCustomer) []churn.ChurnedCustomer {
+	byCustomer := func(x, y churn.ChurnedCustomer) int { return strings.Compare(x.CustomerID, y.CustomerID) }
+	for _, r := range [][]churn.ChurnedCustomer{a, b} {
+		if !slices.IsSortedFunc(r, byCustomer) {
+			slices.SortFunc(r, byCustomer)
+		}
+	}
+	out := make([]churn.ChurnedCustomer, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if a[0].CustomerID <= b[0].CustomerID {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // churnDepartment counts only the department's churned customers and

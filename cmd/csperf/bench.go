@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -46,12 +47,24 @@ visits of 1 million customers, the churn benchmark's data.`)
 	months := fs.Int("months", 12, "churn: how many months to assess, ending at --month")
 	repeat := fs.Int("repeat", 3, "churn: timed runs after the first")
 	noPlain := fs.Bool("no-plain", false, "churn: skip timing the plain SQL")
+	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
 	scale := fs.Float64("scale", 50, "data: demo volume multiplier")
 	seed := fs.Uint64("seed", 1, "data: demo random seed")
 	through := fs.String("through", "visits", "data: the last kind to build (empty: all)")
 	nMonths := fs.Int("data-months", 24, "data: months of data, ending 2026-10")
 	if _, err := parse(fs, args[1:]); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	switch sub {
 	case "churn":
