@@ -148,14 +148,14 @@ visits of 1 million customers, the churn benchmark's data.`)
 		return err
 	}
 	runtime.GC()
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	res, _, err := importFile(ctx, db, k, p, importer.Options{}, false, nil)
 	if err != nil {
 		return err
 	}
 	el := time.Since(start)
-	fmt.Fprintf(m.Stdout, "engine %s: imported %d visits into a table of %d in %s: %.0f rows/s; peak memory %s\n",
-		db.Engine(), res.Inserted, *existing, el.Round(time.Millisecond), float64(res.Inserted)/el.Seconds(), peakRSS())
+	fmt.Fprintf(m.Stdout, "engine %s: imported %d visits into a table of %d in %s (CPU %s, load average %s): %.0f rows/s; peak memory %s\n",
+		db.Engine(), res.Inserted, *existing, el.Round(time.Millisecond), ms(cpuTime()-cpu), loadAvg(), float64(res.Inserted)/el.Seconds(), peakRSS())
 	return nil
 }
 
@@ -194,8 +194,8 @@ func (m *Main) benchImportOnto(ctx context.Context, db *sqlstore.DB, dir string,
 		return err
 	}
 	el := time.Since(start)
-	fmt.Fprintf(m.Stdout, "engine %s: imported %d visits into a table of %d in %s (CPU %s): %.0f rows/s; peak memory %s\n",
-		db.Engine(), res.Inserted, before, el.Round(time.Millisecond), (cpuTime() - cpu).Round(time.Millisecond), float64(res.Inserted)/el.Seconds(), peakRSS())
+	fmt.Fprintf(m.Stdout, "engine %s: imported %d visits into a table of %d in %s (CPU %s, load average %s): %.0f rows/s; peak memory %s\n",
+		db.Engine(), res.Inserted, before, el.Round(time.Millisecond), ms(cpuTime()-cpu), loadAvg(), float64(res.Inserted)/el.Seconds(), peakRSS())
 	return nil
 }
 
