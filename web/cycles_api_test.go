@@ -267,3 +267,90 @@ func TestCycleAPILifecycle(t *testing.T) {
 		}
 	})
 }
+
+// TestCycleRatingScope walks the rating routes as every role on the
+// ratings of the caller's own employee, another of the supervisor's group
+// and one of another group, for both rated sources, against the rules
+// written out here independently of scorecard.CanRate: managers (admin,
+// manager, hr) give any rating; an employee their own self rating; a
+// supervisor the supervisor ratings of their groups' members. Reading
+// follows the record scope.
+func TestCycleRatingScope(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		r := e.sendJSON("POST", "/api/v1/cycles", "manager", map[string]any{"kind": "monthly", "period": "2015-12", "group": "G1", "id": "c1"})
+		if r.StatusCode != 201 {
+			t.Fatalf("create: %d %s", r.StatusCode, r)
+		}
+		r = e.sendJSON("POST", "/api/v1/cycles", "manager", map[string]any{"kind": "monthly", "period": "2015-12", "department": "main", "id": "c2"})
+		if r.StatusCode != 201 {
+			t.Fatalf("create: %d %s", r.StatusCode, r)
+		}
+		employeeOf := map[string]string{csperf.RoleAgent: ownEmp, csperf.RoleSupervisor: "S1", csperf.RoleQA: "Q1"}
+		mayRate := func(role, owner, src string) bool {
+			switch {
+			case role == csperf.RoleAdmin || role == csperf.RoleManager || role == csperf.RoleHR:
+				return true
+			case src == "self":
+				return employeeOf[role] == owner
+			}
+			return role == csperf.RoleSupervisor && (owner == ownEmp || owner == groupEmp)
+		}
+		mayRead := func(role, owner string) bool {
+			switch role {
+			case csperf.RoleAgent:
+				return owner == ownEmp
+			case csperf.RoleSupervisor:
+				return owner == ownEmp || owner == groupEmp || owner == "S1"
+			}
+			return true
+		}
+		n := 0
+		for _, role := range csperf.Roles {
+			for _, owner := range owners {
+				for _, src := range []string{"self", "supervisor"} {
+					want := mayRate(role, owner, src)
+					path := "/api/v1/cycles/c2/ratings"
+					r := e.sendJSON("POST", path, role, map[string]any{"employee_id": owner, "item": "teamwork", "source": src, "points": 70})
+					n++
+					if (r.StatusCode == 200) != want || (!want && r.StatusCode != 400) {
+						t.Errorf("%s rates %s's %s: %d, want allowed=%v: %s", role, owner, src, r.StatusCode, want, r)
+					}
+					// Seeded by a manager, cleared by the role.
+					e.sendJSON("POST", path, "manager", map[string]any{"employee_id": owner, "item": "teamwork", "source": src, "points": 60})
+					r = e.req("DELETE", path+"/"+owner+"/teamwork/"+src, role, nil)
+					n++
+					if (r.StatusCode == 204) != want || (!want && r.StatusCode != 403) {
+						t.Errorf("%s clears %s's %s: %d, want allowed=%v: %s", role, owner, src, r.StatusCode, want, r)
+					}
+					e.sendJSON("POST", path, "manager", map[string]any{"employee_id": owner, "item": "teamwork", "source": src, "points": 60})
+				}
+			}
+			var rv ratingsView
+			e.get("/api/v1/cycles/c2/ratings", role).json(t, &rv)
+			n++
+			seen := map[string]bool{}
+			for _, x := range rv.Ratings {
+				seen[x.EmployeeID] = true
+				if !mayRead(role, x.EmployeeID) {
+					t.Errorf("%s reads a rating of %s", role, x.EmployeeID)
+				}
+			}
+			for _, o := range owners {
+				if mayRead(role, o) && !seen[o] {
+					t.Errorf("%s does not see the ratings of %s", role, o)
+				}
+			}
+			for _, g := range rv.Missing {
+				if !mayRead(role, g.EmployeeID) {
+					t.Errorf("%s reads a missing rating of %s", role, g.EmployeeID)
+				}
+			}
+		}
+		// A group cycle has only the group's members: B1 is not one.
+		if r := e.sendJSON("POST", "/api/v1/cycles/c1/ratings", "manager", map[string]any{"employee_id": otherEmp, "item": "teamwork", "source": "self", "points": 70}); r.StatusCode != 400 || !strings.Contains(r.String(), "is not a member") {
+			t.Errorf("rating a non-member: %d %s", r.StatusCode, r)
+		}
+		t.Logf("%d requests", n)
+	})
+}
