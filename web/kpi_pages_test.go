@@ -125,6 +125,31 @@ func TestKPIWritePages(t *testing.T) {
 			t.Error("the measure is not shown done today")
 		}
 
+		// Alerts: A1's December csat (60%) misses its target; the list
+		// filters by KPI and open state, and acknowledging returns to the
+		// filtered list.
+		if _, err := db.EvaluateAlerts(ctx, testNow); err != nil {
+			t.Fatal(err)
+		}
+		list = b.get("/alerts?kpi=csat&open=1").String()
+		m = regexp.MustCompile(`action="/alerts/(\d+)/ack"`).FindStringSubmatch(list)
+		if m == nil || !strings.Contains(list, "A1") || !strings.Contains(list, "60.0%") {
+			t.Fatalf("no open csat alert of A1: %.3000s", list)
+		}
+		if strings.Contains(b.get("/alerts?kpi=asa").String(), `/alerts/`+m[1]+`/ack"`) {
+			t.Error("the KPI filter shows a csat alert under asa")
+		}
+		r = b.post("/alerts/"+m[1]+"/ack", url.Values{"csrf": {b.csrf}, "back": {"/alerts?kpi=csat&open=1"}})
+		if r.StatusCode != 303 || r.Header.Get("Location") != "/alerts?kpi=csat&open=1" {
+			t.Errorf("ack: %d to %q", r.StatusCode, r.Header.Get("Location"))
+		}
+		if strings.Contains(b.get("/alerts?kpi=csat&open=1").String(), `/alerts/`+m[1]+`/ack"`) {
+			t.Error("an acknowledged alert is still listed as open")
+		}
+		if r := b.post("/alerts/"+m[1]+"/ack", url.Values{"csrf": {b.csrf}, "back": {"https://evil.example.com/"}}); r.Header.Get("Location") != "/alerts" {
+			t.Errorf("ack redirects to %q", r.Header.Get("Location"))
+		}
+
 		// The webhook form: a short secret refused, then set.
 		r = b.post("/alerts/webhook", url.Values{"csrf": {b.csrf}, "url": {"https://hooks.example.com/x"}, "secret": {"short"}})
 		if r.StatusCode != 400 || !strings.Contains(r.String(), "签名密钥至少 16 个字符") {

@@ -115,6 +115,10 @@ func baseURL(a net.Addr) string {
 // whose filter the web package does not know.
 type perfStore struct{ *sqlstore.DB }
 
+// The web registers the KPI, goal and webhook writes only for a store
+// that has them: keep the database's.
+var _ web.PerfWriteStore = perfStore{}
+
 func (p perfStore) ListCycles(ctx context.Context, kind, state string, year int) ([]scorecard.Cycle, error) {
 	return p.Cycles(ctx, sqlstore.CycleFilter{Kind: kind, State: state, Year: year})
 }
