@@ -1,7 +1,9 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
+	"math/big"
 	"net/http"
 	"net/url"
 	"slices"
@@ -18,6 +20,7 @@ import (
 func (s *Server) registerKPIWritePages() {
 	s.route("GET /kpis/new", policyKPIDefine, s.kpiFormPage)
 	s.route("POST /kpis/new", policyKPIDefine, s.kpiFormPost)
+	s.route("POST /kpis/{id}/delete", policyKPIDefine, s.kpiDeletePost)
 	s.route("GET /goals/new", policyGoalWrite, s.goalFormPage)
 	s.route("POST /goals/new", policyGoalWrite, s.goalFormPost)
 	s.route("POST /goals/{id}/actions/{seq}", policyGoalAction, s.goalActionPost)
@@ -41,13 +44,16 @@ type kpiForm struct {
 	Errors       map[string]string
 	Error        string
 	ErrorField   string
+	Edit         string      // the custom KPI being changed, "" for a new one
+	Custom       []kpiOption // the custom KPIs, to change or remove
+	Removed      bool
 }
 
 // textInput is a text input of the KPI form; Late ones come after the
 // measures.
 type textInput struct {
 	Name, Label, Hint, Value, Error string
-	Late                            bool
+	Late, ReadOnly                  bool
 }
 
 // kindFields lists the fields of an event kind a filter or sum may use.
@@ -195,15 +201,96 @@ func kpiInput(field string) string {
 	return field
 }
 
+// kpiFormPage is the custom KPI form: empty, or ?edit=ID filled with a
+// custom KPI's definition to change it.
 func (s *Server) kpiFormPage(w http.ResponseWriter, r *http.Request) {
 	v := url.Values{"unit": {string(kpi.Percent)}, "direction": {string(kpi.HigherBetter)}, "aggregation": {string(kpi.Ratio)},
 		"num_agg": {kpi.AggCount}, "den_agg": {kpi.AggCount}, "target_op": {kpi.OpGe}, "per": {kpi.UnitMonth},
 		"scopes": {kpi.LevelEmployee, kpi.LevelGroup, kpi.LevelDepartment, kpi.LevelOrg}}
-	s.showKPIForm(w, r, http.StatusOK, newKPIForm(v))
+	if id := r.URL.Query().Get("edit"); id != "" {
+		if _, builtin := kpi.Lookup(id); builtin {
+			s.fail(w, r, &csperf.Error{Code: csperf.ECONFLICT, Field: "id", Message: fmt.Sprintf("%q is a catalog KPI: it cannot be defined or changed here", id)})
+			return
+		}
+		def, err := s.cfg.Perf.KPIDefinition(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v = formValues(def)
+	}
+	f := newKPIForm(v)
+	f.Removed = r.URL.Query().Get("removed") == "1"
+	s.showKPIForm(w, r, http.StatusOK, f)
+}
+
+// formValues is def as the form's inputs.
+func formValues(def kpi.Definition) url.Values {
+	v := url.Values{"edit": {def.ID}, "id": {def.ID}, "name_zh": {def.NameZH}, "name_en": {def.NameEN}, "formula": {def.Formula},
+		"unit": {string(def.Unit)}, "direction": {string(def.Direction)}, "aggregation": {string(def.Aggregation)},
+		"per": {def.Per}, "target_op": {def.Target.Op}, "scopes": def.Scopes}
+	if len(def.Scopes) == 0 {
+		v["scopes"] = []string{kpi.LevelEmployee, kpi.LevelGroup, kpi.LevelDepartment, kpi.LevelOrg}
+	}
+	if def.Per == "" {
+		v.Set("per", kpi.UnitMonth)
+	}
+	if def.PerEmployee {
+		v.Set("per_employee", "1")
+	}
+	measure := func(prefix string, m kpi.Measure) {
+		v.Set(prefix+"_kind", m.Kind)
+		v.Set(prefix+"_date_field", m.DateField)
+		v.Set(prefix+"_agg", cmp.Or(m.Agg, kpi.AggCount))
+		v.Set(prefix+"_sum_expr", m.SumExpr)
+		var lines []string
+		for _, c := range m.Filter {
+			lines = append(lines, strings.TrimSpace(c.Field+" "+c.Op+" "+c.Value))
+		}
+		v.Set(prefix+"_filter", strings.Join(lines, "\n"))
+	}
+	measure("num", def.Numerator)
+	if len(def.Denominator) > 0 {
+		measure("den", def.Denominator[0])
+	}
+	if def.Target.Value.Den > 0 {
+		// Exact for any target typed as a decimal (ten places).
+		x := new(big.Rat).Mul(def.Target.Value.Rat(), def.Unit.Scale().Rat())
+		t := strings.TrimRight(strings.TrimRight(x.FloatString(10), "0"), ".")
+		if def.Unit == kpi.Percent {
+			t += "%"
+		}
+		v.Set("target", t)
+	}
+	return v
+}
+
+// kpiDeletePost removes a custom KPI (refused for catalog KPIs and for
+// one a goal is set on).
+func (s *Server) kpiDeletePost(w http.ResponseWriter, r *http.Request) {
+	if err := s.perfWriter().RemoveCustomKPI(r.Context(), r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/kpis/new?removed=1", http.StatusSeeOther)
 }
 
 func (s *Server) showKPIForm(w http.ResponseWriter, r *http.Request, status int, f *kpiForm) {
-	p := s.newPage(r, msg(s.lang(r), "kpidef.title"), f)
+	title := msg(s.lang(r), "kpidef.title")
+	if f.Edit = f.V.Get("edit"); f.Edit != "" {
+		title = msg(s.lang(r), "kpidef.edit_title", f.Edit)
+	}
+	p := s.newPage(r, title, f)
+	defs, err := s.cfg.Perf.KPIDefinitions(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, d := range defs {
+		if _, builtin := kpi.Lookup(d.ID); !builtin {
+			f.Custom = append(f.Custom, kpiOption{ID: d.ID, Name: kpiName(p.Lang, d.ID, d.NameZH, d.NameEN)})
+		}
+	}
 	for k, m := range f.Errors {
 		f.Errors[k] = localize(p.Lang, nil, m)
 	}
@@ -220,6 +307,7 @@ func (s *Server) showKPIForm(w http.ResponseWriter, r *http.Request, status int,
 		{Name: "name_en", Label: "kpidef.name_en"}, {Name: "formula", Label: "kpidef.formula"},
 		{Name: "target", Label: "kpidef.target", Hint: "kpidef.target_hint", Late: true}} {
 		t.Label, t.Value, t.Error = p.T(t.Label), f.V.Get(t.Name), f.Errors[t.Name]
+		t.ReadOnly = t.Name == "id" && f.Edit != ""
 		if t.Hint != "" {
 			t.Hint = p.T(t.Hint)
 		}
@@ -236,7 +324,10 @@ func (s *Server) kpiFormPost(w http.ResponseWriter, r *http.Request) {
 	v := r.PostForm
 	f := newKPIForm(v)
 	def, err := definitionOf(v)
-	if err == nil {
+	if edit := v.Get("edit"); err == nil && edit != "" {
+		def.ID = edit // the id of a KPI being changed stays
+		err = s.perfWriter().ChangeCustomKPI(r.Context(), def)
+	} else if err == nil {
 		err = s.perfWriter().AddCustomKPI(r.Context(), def)
 	}
 	if err != nil {

@@ -67,6 +67,31 @@ func TestKPIWritePages(t *testing.T) {
 			t.Errorf("explorer after defining: %.300s", r)
 		}
 
+		// Changing it: the form comes filled, the id stays.
+		ed := b.get("/kpis/new?edit=happy_share").String()
+		for _, want := range []string{`name="edit" value="happy_share"`, `overall &gt;= 4`, `value="80%"`, `readonly`} {
+			if !strings.Contains(ed, want) {
+				t.Errorf("edit form lacks %s", want)
+			}
+		}
+		if r := b.get("/kpis/new?edit=csat"); r.StatusCode != 409 {
+			t.Errorf("edit form of a catalog KPI: %d", r.StatusCode)
+		}
+		form.Set("edit", "happy_share")
+		form.Set("id", "renamed")
+		form.Set("num_filter", "overall = 5")
+		if r := b.post("/kpis/new", form); r.StatusCode != 303 {
+			t.Fatalf("change: %d %.500s", r.StatusCode, r)
+		}
+		if def, err := db.KPIDefinition(ctx, "happy_share"); err != nil || def.Numerator.Filter[0].Op != "=" {
+			t.Errorf("changed: %+v %v", def, err)
+		}
+		if _, err := db.KPIDefinition(ctx, "renamed"); err == nil {
+			t.Error("a change made a new KPI")
+		}
+		form.Set("num_filter", "overall >= 4")
+		b.post("/kpis/new", form)
+
 		// Drill-down from a group's figure: the list of the surveys of the
 		// group's employees in the period, not another group's.
 		seed(t, db, "surveys", csperf.Record{"survey_id": "S900", "employee_id": "B1", "answered_at": time.Date(2015, 12, 8, 2, 0, 0, 0, time.UTC), "overall": "5"})
@@ -148,6 +173,17 @@ func TestKPIWritePages(t *testing.T) {
 		}
 		if r := b.post("/alerts/"+m[1]+"/ack", url.Values{"csrf": {b.csrf}, "back": {"https://evil.example.com/"}}); r.Header.Get("Location") != "/alerts" {
 			t.Errorf("ack redirects to %q", r.Header.Get("Location"))
+		}
+
+		// Removing a custom KPI from the form page.
+		if r := b.post("/kpis/happy_share/delete", url.Values{"csrf": {b.csrf}}); r.StatusCode != 303 {
+			t.Errorf("remove: %d %.300s", r.StatusCode, r)
+		}
+		if _, err := db.KPIDefinition(ctx, "happy_share"); err == nil {
+			t.Error("the removed KPI is still there")
+		}
+		if r := b.post("/kpis/csat/delete", url.Values{"csrf": {b.csrf}}); r.StatusCode != 409 {
+			t.Errorf("remove a catalog KPI: %d", r.StatusCode)
 		}
 
 		// The webhook form: a short secret refused, then set.

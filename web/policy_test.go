@@ -195,6 +195,7 @@ var roleRoutes = map[string][]string{
 	"GET /api/v1/alerts/webhook":                      {csperf.RoleAdmin},
 	"PUT /api/v1/alerts/webhook":                      {csperf.RoleAdmin},
 	"GET /kpis/new":                                   {csperf.RoleAdmin, csperf.RoleManager},
+	"POST /kpis/{id}/delete":                          {csperf.RoleAdmin, csperf.RoleManager},
 	"POST /kpis/new":                                  {csperf.RoleAdmin, csperf.RoleManager},
 	"GET /goals/new":                                  {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor},
 	"POST /goals/new":                                 {csperf.RoleAdmin, csperf.RoleManager, csperf.RoleSupervisor},
