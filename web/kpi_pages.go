@@ -595,6 +595,9 @@ func explorerChart(lang string, rows []kpi.Row, drill []string) chart {
 	if len(c.Labels) == 1 {
 		c.Type = "bar"
 	}
+	if len(rows) > 0 && !slices.ContainsFunc(rows, func(r kpi.Row) bool { return r.Unit != kpi.Percent }) {
+		c.Unit = "%" // the axis and tooltips say so when every line is a percentage
+	}
 	label := map[string]int{}
 	for i, l := range c.Labels {
 		label[l] = i
