@@ -161,9 +161,14 @@ func (db *DB) ListRecords(ctx context.Context, k *csperf.Kind, f csperf.RecordFi
 	if limit > 10000 {
 		limit = 10000
 	}
-	q := `SELECT ` + selectList(k, "t") + `, COUNT(*) OVER () FROM ` + k.Table + ` t`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+	// The page and its total are two statements: a window count over the
+	// filtered rows would read every one of them (all their columns) for
+	// every page, where the page alone stops after offset+limit rows of
+	// an index, and the total comes from countRecords' cache.
+	whereSQL := strings.Join(where, " AND ")
+	q := `SELECT ` + selectList(k, "t") + ` FROM ` + k.Table + ` t`
+	if whereSQL != "" {
+		q += " WHERE " + whereSQL
 	}
 	q += fmt.Sprintf(" ORDER BY %s LIMIT %d OFFSET %d", order, limit, max(f.Offset, 0))
 	rows, err := db.r.QueryContext(ctx, db.q(q), args...)
@@ -172,28 +177,23 @@ func (db *DB) ListRecords(ctx context.Context, k *csperf.Kind, f csperf.RecordFi
 	}
 	defer rows.Close()
 	var out []csperf.Record
-	total := 0
 	for rows.Next() {
-		var n int64
-		r, err := db.scanRecord(k, rows, &n)
+		r, err := db.scanRecord(k, rows)
 		if err != nil {
 			return nil, 0, err
 		}
-		total = int(n)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	if len(out) == 0 && f.Offset > 0 {
-		// Past the last page: the window total is not available, count.
-		cq := `SELECT COUNT(*) FROM ` + k.Table + ` t`
-		if len(where) > 0 {
-			cq += " WHERE " + strings.Join(where, " AND ")
-		}
-		if err := db.r.QueryRowContext(ctx, db.q(cq), args...).Scan(&total); err != nil {
-			return nil, 0, err
-		}
+	rows.Close()
+	if len(out) < limit && (len(out) > 0 || f.Offset <= 0) {
+		return out, max(f.Offset, 0) + len(out), nil // the last page: no need to count
+	}
+	total, err := db.countRecords(ctx, k.Name, k.Table, whereSQL, args, f.Scope != nil && len(f.Scope.GroupIDs) > 0)
+	if err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }
@@ -401,6 +401,10 @@ func (db *DB) DeleteRecord(ctx context.Context, k *csperf.Kind, key []string) er
 			if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM visit_days WHERE visit_date = ? AND advisor_id = ? AND visits = 0`), day...); err != nil {
 				return fmt.Errorf("visit days: %w", err)
 			}
+		}
+		// List totals (countRecords) are valid while this version stands.
+		if err := db.bumpVersion(ctx, tx, versionKind(k.Name)); err != nil {
+			return err
 		}
 		return db.auditTx(ctx, tx, "delete", k.Name+"/"+strings.Join(key, "/"), db.maskedJSON(k, old), "")
 	})

@@ -29,6 +29,8 @@ type DB struct {
 	// Loc is the organisation's time zone (default Asia/Shanghai), in which
 	// times without an offset are read and events are dated.
 	Loc *time.Location
+
+	counts countCache
 }
 
 // Open opens the database named by dsn: "sqlite:PATH" (a bare path is taken

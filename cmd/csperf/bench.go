@@ -21,8 +21,11 @@ import (
 )
 
 func (m *Main) runBench(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "load" {
+		return m.benchLoad(ctx, args[1:])
+	}
 	if len(args) == 0 || (args[0] != "import" && args[0] != "churn" && args[0] != "data") {
-		return csperf.Errorf(csperf.EINVALID, "usage: csperf bench import|churn|data [flags]")
+		return csperf.Errorf(csperf.EINVALID, "usage: csperf bench import|churn|data|load [flags]")
 	}
 	sub := args[0]
 	fs, dsn := m.flags("bench "+sub, `bench import [--rows N] [--existing N | --onto] [--db DSN]

@@ -69,7 +69,7 @@ func commands() []command {
 		{"user", "create users, set roles and passwords, make API tokens", (*Main).runUser},
 		{"audit", "list and verify the audit log", (*Main).runAudit},
 		{"kinds", "list the record kinds and their import columns", (*Main).runKinds},
-		{"bench", "measure import and churn speed on this machine", (*Main).runBench},
+		{"bench", "measure import and churn speed, and the web application under load", (*Main).runBench},
 		{"version", "print the version", (*Main).runVersion},
 	}
 }

@@ -1,0 +1,80 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"csperf"
+)
+
+// List totals come from a cache; every way the rows change — an import, a
+// form's create and update, a delete, another process's import, a change
+// of group membership under a supervisor's scope — must show at once.
+func TestListTotalsFollowEveryWrite(t *testing.T) {
+	dsns := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "counts.db")}
+	if url := os.Getenv("CSPERF_TEST_POSTGRES_URL"); url != "" {
+		dsns["postgres"] = freshPostgres(t, url)
+	}
+	for engine, dsn := range dsns {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := openTest(t, dsn)
+			other := openTest(t, dsn) // a second process on the same database
+			seedOrg(t, db)
+			k := csperf.KindByName("visits")
+			var recs []csperf.Record
+			for i := 1; i <= 7; i++ {
+				adv := "A1"
+				if i%2 == 0 {
+					adv = "A2"
+				}
+				recs = append(recs, csperf.Record{"visit_id": fmt.Sprintf("V%d", i), "customer_id": "C1", "advisor_id": adv, "visit_date": d(fmt.Sprintf("2015-03-%02d", i))})
+			}
+			mustImport(t, db, "visits", recs...)
+			from := d("2015-03-02")
+			all := csperf.RecordFilter{Limit: 2, Sort: "-visit_date"}
+			since := csperf.RecordFilter{Limit: 2, Sort: "-visit_date", From: &from, Field: "visit_date"}
+			g1 := csperf.RecordFilter{Limit: 1, Scope: &csperf.Scope{GroupIDs: []string{"G1"}}}
+			check := func(step string, f csperf.RecordFilter, want int) {
+				t.Helper()
+				for range 2 { // counted, then from the cache
+					page, total, err := db.ListRecords(ctx, k, f)
+					if err != nil || total != want || len(page) != min(f.Limit, want) {
+						t.Fatalf("%s: %d rows, total %d, %v; want total %d", step, len(page), total, err, want)
+					}
+				}
+			}
+			check("imported", all, 7)
+			check("imported, from a date", since, 6)
+			check("imported, G1's scope", g1, 4)
+			if err := db.CreateRecord(ctx, k, csperf.Record{"visit_id": "V8", "customer_id": "C2", "advisor_id": "A1", "visit_date": d("2015-03-08")}); err != nil {
+				t.Fatal(err)
+			}
+			check("created", all, 8)
+			check("created, G1's scope", g1, 5)
+			if _, err := db.UpdateRecord(ctx, k, []string{"V8"}, csperf.Record{"visit_date": d("2015-03-01")}); err != nil {
+				t.Fatal(err)
+			}
+			check("updated out of the range", since, 6)
+			if err := db.DeleteRecord(ctx, k, []string{"V7"}); err != nil {
+				t.Fatal(err)
+			}
+			check("deleted", all, 7)
+			check("deleted, from a date", since, 5)
+			mustImport(t, other, "visits", csperf.Record{"visit_id": "V9", "customer_id": "C2", "advisor_id": "A2", "visit_date": d("2015-03-20")})
+			check("imported by another process", all, 8)
+			// A2 joins G1 by a membership history: G1's scope now holds
+			// A2's visits too.
+			mustImport(t, other, "memberships", csperf.Record{"employee_id": "A2", "group_id": "G1", "from_date": d("2014-01-01"), "to_date": d("2014-12-31")})
+			check("membership changed", g1, 8)
+			// Past the last page the total is still exact.
+			past := csperf.RecordFilter{Limit: 5, Offset: 100}
+			if page, total, err := db.ListRecords(ctx, k, past); err != nil || len(page) != 0 || total != 8 {
+				t.Fatalf("past the end: %d rows, total %d, %v", len(page), total, err)
+			}
+		})
+	}
+}
