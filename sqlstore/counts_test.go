@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 
 	"csperf"
+	"csperf/sqlstore"
 )
 
 // List totals come from a cache; every way the rows change — an import, a
@@ -77,4 +80,60 @@ func TestListTotalsFollowEveryWrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A scoped list is read as one query per employee of the scope; its pages
+// must be exactly those of the plain filter and sort, ties included.
+func TestScopedListPages(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		seedOrg(t, db)
+		mustImport(t, db, "employees", csperf.Record{"employee_id": "A3", "name": "孙七", "position": "service_advisor", "group_id": "G1", "department_id": "main"})
+		k := csperf.KindByName("visits")
+		type v struct{ id, adv, date string }
+		var all []v
+		var recs []csperf.Record
+		for i := 0; i < 40; i++ {
+			r := v{fmt.Sprintf("V%02d", (i*17)%40), []string{"A1", "A2", "A3"}[i%3], fmt.Sprintf("2015-04-%02d", 1+(i*7)%9)}
+			all = append(all, r)
+			recs = append(recs, csperf.Record{"visit_id": r.id, "customer_id": "C1", "advisor_id": r.adv, "visit_date": d(r.date)})
+		}
+		mustImport(t, db, "visits", recs...)
+		var want []string
+		for _, r := range all {
+			if r.adv != "A2" && r.date >= "2015-04-02" {
+				want = append(want, r.date+" "+r.id)
+			}
+		}
+		// Newest first, ties by id.
+		sort.Slice(want, func(i, j int) bool {
+			di, dj := want[i][:10], want[j][:10]
+			if di != dj {
+				return di > dj
+			}
+			return want[i] < want[j]
+		})
+		from := d("2015-04-02")
+		for _, off := range []int{0, 7, 14, 21, 28} {
+			f := csperf.RecordFilter{Limit: 7, Offset: off, Sort: "-visit_date", From: &from, Field: "visit_date", Scope: &csperf.Scope{GroupIDs: []string{"G1"}}}
+			page, total, err := db.ListRecords(ctx, k, f)
+			if err != nil || total != len(want) {
+				t.Fatalf("offset %d: total %d, %v; want %d", off, total, err, len(want))
+			}
+			var got []string
+			for _, r := range page {
+				got = append(got, r["visit_date"].(csperf.Date).String()+" "+r["visit_id"].(string))
+			}
+			exp := want[min(off, len(want)):min(off+7, len(want))]
+			if strings.Join(got, ",") != strings.Join(exp, ",") {
+				t.Fatalf("offset %d:\n got %v\nwant %v", off, got, exp)
+			}
+		}
+		// An agent with no visits sees none; a group with no members none.
+		for _, sc := range []*csperf.Scope{{EmployeeIDs: []string{"S9"}}, {GroupIDs: []string{"G9"}}} {
+			if page, total, err := db.ListRecords(ctx, k, csperf.RecordFilter{Sort: "-visit_date", Scope: sc}); err != nil || len(page) != 0 || total != 0 {
+				t.Fatalf("%+v: %d rows, total %d, %v", sc, len(page), total, err)
+			}
+		}
+	})
 }

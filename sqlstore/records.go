@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"csperf"
@@ -137,12 +138,16 @@ func (db *DB) ListRecords(ctx context.Context, k *csperf.Kind, f csperf.RecordFi
 			where = append(where, "("+strings.Join(ors, " OR ")+")")
 		}
 	}
+	// The conditions before the scope's, which a scoped page repeats for
+	// each employee of the scope (scopedPage).
+	plainWhere, plainArgs := slices.Clone(where), slices.Clone(args)
 	if f.Scope != nil {
 		cond, sargs := scopeCond(k, "t", f.Scope)
 		where = append(where, cond)
 		args = append(args, sargs...)
 	}
-	order := prefixed("t", k.Key)
+	order, outer := prefixed("t", k.Key), strings.Join(k.Key, ", ")
+	sortField := ""
 	if f.Sort != "" {
 		name, desc := strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
 		if k.Field(name) == nil {
@@ -153,6 +158,8 @@ func (db *DB) ListRecords(ctx context.Context, k *csperf.Kind, f csperf.RecordFi
 			dir = " DESC"
 		}
 		order = "t." + name + dir + ", " + order
+		outer = name + dir + ", " + outer
+		sortField = name
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -171,7 +178,20 @@ func (db *DB) ListRecords(ctx context.Context, k *csperf.Kind, f csperf.RecordFi
 		q += " WHERE " + whereSQL
 	}
 	q += fmt.Sprintf(" ORDER BY %s LIMIT %d OFFSET %d", order, limit, max(f.Offset, 0))
-	rows, err := db.r.QueryContext(ctx, db.q(q), args...)
+	qargs := args
+	if f.Scope != nil && scopedIndexes[k.Name] == sortField && sortField != "" && max(f.Offset, 0)+limit <= maxScopedRows {
+		sq, sargs, empty, err := db.scopedPage(ctx, k, f.Scope, plainWhere, plainArgs, order, outer, limit, max(f.Offset, 0))
+		if err != nil {
+			return nil, 0, err
+		}
+		if empty {
+			return nil, 0, nil
+		}
+		if sq != "" {
+			q, qargs = sq, sargs
+		}
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(q), qargs...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list %s: %w", k.Name, err)
 	}
@@ -196,6 +216,60 @@ func (db *DB) ListRecords(ctx context.Context, k *csperf.Kind, f csperf.RecordFi
 		return nil, 0, err
 	}
 	return out, total, nil
+}
+
+// scopedIndexes names, per kind, the field its (employee, field) index
+// orders by (migrations 0001 and 0008): a scoped list sorted by it reads
+// each employee's rows from that index.
+var scopedIndexes = map[string]string{
+	"visits": "visit_date", "calls": "queued_at", "service_requests": "opened_at", "complaints": "opened_at",
+	"return_visits": "done_date", "return_visit_plans": "planned_date", "surveys": "answered_at",
+	"qa_evaluations": "evaluated_at", "orders": "ordered_at", "contracts": "start_date",
+}
+
+// Bounds of scopedPage: beyond them the single query does as well.
+const (
+	maxScopedEmployees = 64
+	maxScopedRows      = 5000
+)
+
+// scopedPage is the page query of a list limited to a scope, written as
+// the union of each of the scope's employees' first offset+limit rows,
+// sorted again: every part reads one employee's newest rows from the
+// (employee, date) index, where the plain query either scans the whole
+// period for the scope's rows or sorts all of them. The rows and their
+// order are those of the plain query: the parts are disjoint (one
+// employee each) and together hold every row of the scope, and each part
+// keeps the rows that could reach the page. It returns "" when the scope
+// has too many employees, and empty when it has none.
+func (db *DB) scopedPage(ctx context.Context, k *csperf.Kind, s *csperf.Scope, where []string, args []any, order, outer string, limit, offset int) (q string, qargs []any, empty bool, err error) {
+	emps := slices.Clone(s.EmployeeIDs)
+	if len(s.GroupIDs) > 0 {
+		ids, err := scanStrings(db.r.QueryContext(ctx, db.q(`SELECT DISTINCT employee_id FROM memberships WHERE group_id IN (`+placeholders(len(s.GroupIDs))+`)`), anys(s.GroupIDs)...))
+		if err != nil {
+			return "", nil, false, fmt.Errorf("list %s: scope: %w", k.Name, err)
+		}
+		emps = append(emps, ids...)
+	}
+	slices.Sort(emps)
+	emps = slices.Compact(emps)
+	if len(emps) == 0 {
+		return "", nil, true, nil
+	}
+	if len(emps) > maxScopedEmployees {
+		return "", nil, false, nil
+	}
+	field := ScopeField(k)
+	cond := strings.Join(append(slices.Clone(where), "t."+field+" = ?"), " AND ")
+	parts := make([]string, len(emps))
+	for i, e := range emps {
+		parts[i] = fmt.Sprintf(`SELECT * FROM (SELECT %s FROM %s t WHERE %s ORDER BY %s LIMIT %d) s%d`,
+			selectList(k, "t"), k.Table, cond, order, offset+limit, i)
+		qargs = append(qargs, args...)
+		qargs = append(qargs, e)
+	}
+	q = `SELECT * FROM (` + strings.Join(parts, " UNION ALL ") + `) u ORDER BY ` + outer + fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset)
+	return q, qargs, false, nil
 }
 
 // dateBound is the bind argument that compares a date or time field with

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -221,8 +220,14 @@ func runLoad(ctx context.Context, cfg loadConfig) (*loadReport, error) {
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	var failed []error
+	for _, err := range errs {
+		if err != nil {
+			failed = append(failed, err)
+		}
+	}
+	if len(failed) > 0 {
+		return nil, fmt.Errorf("%d of %d clients could not sign in; the first: %w", len(failed), cfg.Users, failed[0])
 	}
 	rep.Sessions = len(clients)
 	// Which pages each role may open: every login tries every page once.
