@@ -2,9 +2,14 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
+
+	"csperf/kpi"
 )
 
 // countCache keeps the totals of record lists, so that a list page does
@@ -91,4 +96,59 @@ func (db *DB) countRecords(ctx context.Context, kind, table, where string, args 
 	db.counts.m[key] = countEntry{versions: vers, n: n}
 	db.counts.mu.Unlock()
 	return n, nil
+}
+
+// kpiCache keeps KPIValues' rows per query while their stamp stands.
+type kpiCache struct {
+	mu sync.Mutex
+	m  map[string]kpiEntry
+}
+
+type kpiEntry struct {
+	stamp string
+	rows  []kpi.Row
+}
+
+// maxKPIQueries bounds the KPI cache; when full it starts over.
+const maxKPIQueries = 1024
+
+func (c *kpiCache) get(key, stamp string) ([]kpi.Row, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || e.stamp != stamp {
+		return nil, false
+	}
+	return slices.Clone(e.rows), true
+}
+
+func (c *kpiCache) put(key, stamp string, rows []kpi.Row) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxKPIQueries {
+		c.m = map[string]kpiEntry{}
+	}
+	c.m[key] = kpiEntry{stamp: stamp, rows: slices.Clone(rows)}
+}
+
+// kpiStamp identifies everything KPI values are computed from, once the
+// roll-ups are current (ensureRollups drained the dirty days, bumping the
+// versions of the months they fall in): every definition (targets
+// included), the parameters and time zone, the churn threshold, and the
+// data versions — every write to a record bumps a version in the same
+// transaction and versions only grow, so their sum and count change with
+// any write, by this process or another. KPIValues reads the stamp before
+// it computes, so a write in between only makes a cached result older
+// than its data, which costs a recomputation.
+func (db *DB) kpiStamp(ctx context.Context, defs []kpi.Definition, p kpi.Params) (string, error) {
+	js, err := json.Marshal(defs)
+	if err != nil {
+		return "", err
+	}
+	var sum, n int64
+	if err := db.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(version), 0), COUNT(*) FROM kpi_versions`).Scan(&sum, &n); err != nil {
+		return "", fmt.Errorf("kpi versions: %w", err)
+	}
+	h := sha256.Sum256(js)
+	return fmt.Sprintf("%x %s n=%d v=%d/%d", h[:16], fingerprint(p), p.ChurnMonths, sum, n), nil
 }

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"csperf"
+	"csperf/kpi"
 	"csperf/sqlstore"
 )
 
@@ -136,4 +138,78 @@ func TestScopedListPages(t *testing.T) {
 			}
 		}
 	})
+}
+
+// KPI values are cached per query; after each kind of change the cached
+// handle must answer exactly what a fresh handle (empty cache) computes.
+func TestKPIValuesCacheFollowsWrites(t *testing.T) {
+	dsns := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "kpicache.db")}
+	if url := os.Getenv("CSPERF_TEST_POSTGRES_URL"); url != "" {
+		dsns["postgres"] = freshPostgres(t, url)
+	}
+	for engine, dsn := range dsns {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := openTest(t, dsn)
+			newKPIFixture(4).load(t, db)
+			q4, _ := kpi.ParsePeriod("2015-Q4")
+			q := kpi.Query{KPIs: []string{"fcr", "asa", "service_level", "complaint_rate", "csat"}, Level: kpi.LevelOrg, Period: q4, By: kpi.UnitMonth}
+			values := func(db *sqlstore.DB) string {
+				t.Helper()
+				rows, err := db.KPIValues(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				js, _ := json.Marshal(rows)
+				return string(js)
+			}
+			first := values(db)
+			if again := values(db); again != first {
+				t.Fatal("the same query twice differs")
+			}
+			check := func(step string) string {
+				t.Helper()
+				got, want := values(db), values(openTest(t, dsn))
+				if got != want {
+					t.Fatalf("%s: the cached handle answers\n%s\na fresh one\n%s", step, got, want)
+				}
+				return got
+			}
+			calls := csperf.KindByName("calls")
+			from, to := d("2015-10-01"), d("2015-12-31")
+			page, _, err := db.ListRecords(ctx, calls, csperf.RecordFilter{From: &from, To: &to, Field: "queued_at", Where: map[string]string{"resolved_first_contact": "1"}, Limit: 1})
+			if err != nil || len(page) != 1 {
+				t.Fatalf("a call to change: %v %v", page, err)
+			}
+			id := page[0]["call_id"].(string)
+			if _, err := db.UpdateRecord(ctx, calls, []string{id}, csperf.Record{"resolved_first_contact": false}); err != nil {
+				t.Fatal(err)
+			}
+			if check("updated") == first {
+				t.Fatal("un-resolving a call changed no figure")
+			}
+			complaints := csperf.KindByName("complaints")
+			page, _, err = db.ListRecords(ctx, complaints, csperf.RecordFilter{From: &from, To: &to, Field: "opened_at", Limit: 1})
+			if err != nil || len(page) != 1 {
+				t.Fatalf("a complaint to delete: %v %v", page, err)
+			}
+			if err := db.DeleteRecord(ctx, complaints, []string{page[0]["complaint_id"].(string)}); err != nil {
+				t.Fatal(err)
+			}
+			check("deleted")
+			if err := db.SetKPIParams(ctx, kpi.Params{ServiceLevelSeconds: 7}); err != nil {
+				t.Fatal(err)
+			}
+			check("parameters changed")
+			def, err := db.KPIDefinition(ctx, "csat")
+			if err != nil {
+				t.Fatal(err)
+			}
+			def.Target.Value = csperf.R(1, 3)
+			if err := db.DefineKPI(ctx, def); err != nil {
+				t.Fatal(err)
+			}
+			check("target changed")
+		})
+	}
 }

@@ -273,6 +273,24 @@ func (db *DB) KPIValues(ctx context.Context, q kpi.Query) ([]kpi.Row, error) {
 	if err := db.ensureRollups(ctx, all, p); err != nil {
 		return nil, err
 	}
+	stamp, err := db.kpiStamp(ctx, all, p)
+	if err != nil {
+		return nil, err
+	}
+	key, _ := json.Marshal(q)
+	if rows, ok := db.kpiCache.get(string(key), stamp); ok {
+		return rows, nil
+	}
+	rows, err := db.kpiValues(ctx, q, defs, p)
+	if err != nil {
+		return nil, err
+	}
+	db.kpiCache.put(string(key), stamp, rows)
+	return slices.Clone(rows), nil
+}
+
+// kpiValues computes KPIValues' rows once the roll-ups are current.
+func (db *DB) kpiValues(ctx context.Context, q kpi.Query, defs []kpi.Definition, p kpi.Params) ([]kpi.Row, error) {
 	c, err := db.newCalc(ctx, p, q.Level, q.ID, defs)
 	if err != nil {
 		return nil, err

@@ -30,7 +30,8 @@ type DB struct {
 	// times without an offset are read and events are dated.
 	Loc *time.Location
 
-	counts countCache
+	counts   countCache
+	kpiCache kpiCache
 }
 
 // Open opens the database named by dsn: "sqlite:PATH" (a bare path is taken
