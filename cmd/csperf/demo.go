@@ -115,8 +115,15 @@ func envOr(getenv func(string) string, key, def string) string {
 }
 
 // isTerminal reports whether f is a character device (a terminal), so that
-// progress lines are not written into logs and pipes.
+// progress lines are not written into logs and pipes. The null device is a
+// character device too but no terminal: writing to it is always fine.
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(fi, null) {
+		return false
+	}
+	return true
 }

@@ -17,7 +17,7 @@ func (m *Main) pdfTarget(path string) error {
 		return nil
 	}
 	if f, ok := m.Stdout.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+		if isTerminal(f) {
 			return csperf.FieldErrorf("o", "--format pdf writes a binary file: give -o FILE (or redirect standard output)")
 		}
 	}
