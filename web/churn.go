@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -50,16 +51,23 @@ func (s *Server) churnReport(r *http.Request, m csperf.Month, threshold string) 
 	if ok && now.Sub(c.at) < churnCacheFor && !now.Before(c.at) {
 		return scopeChurn(c.rep, userOf(r)), nil
 	}
-	rep, err := s.cfg.Churn.ChurnReport(r.Context(), m, rules)
+	v, err := s.churnFlight.do(key, func() (any, error) {
+		rep, err := s.cfg.Churn.ChurnReport(context.WithoutCancel(r.Context()), m, rules)
+		if err != nil {
+			return nil, err
+		}
+		s.churnMu.Lock()
+		if s.churnCache == nil || len(s.churnCache) > 256 {
+			s.churnCache = map[string]churnEntry{}
+		}
+		s.churnCache[key] = churnEntry{at: now, rep: rep}
+		s.churnMu.Unlock()
+		return rep, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	s.churnMu.Lock()
-	if s.churnCache == nil || len(s.churnCache) > 256 {
-		s.churnCache = map[string]churnEntry{}
-	}
-	s.churnCache[key] = churnEntry{at: now, rep: rep}
-	s.churnMu.Unlock()
+	rep := v.(*churn.Report)
 	return scopeChurn(rep, userOf(r)), nil
 }
 

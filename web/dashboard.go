@@ -161,6 +161,25 @@ func (s *Server) dashCounts(ctx context.Context, u *csperf.User, month csperf.Mo
 	if ok && s.cfg.Now().Sub(e.at) < time.Minute && s.cfg.Now().After(e.at) {
 		return e.tiles, e.trend, nil
 	}
+	v, err := s.dashFlight.do(key, func() (any, error) {
+		tiles, trend, err := s.countDash(context.WithoutCancel(ctx), u, month)
+		if err != nil {
+			return nil, err
+		}
+		s.dash.mu.Lock()
+		s.dash.m[key] = dashEntry{at: s.cfg.Now(), tiles: tiles, trend: trend}
+		s.dash.mu.Unlock()
+		return dashEntry{tiles: tiles, trend: trend}, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	e = v.(dashEntry)
+	return e.tiles, e.trend, nil
+}
+
+// countDash counts the dashboard's tiles and visit trend for u.
+func (s *Server) countDash(ctx context.Context, u *csperf.User, month csperf.Month) ([]tile, []int, error) {
 	count := func(k *csperf.Kind, m csperf.Month) (int, error) {
 		from, to := m.First(), m.Last()
 		// Sorted by the dating field, the one row the count comes with is
@@ -225,8 +244,5 @@ func (s *Server) dashCounts(ctx context.Context, u *csperf.User, month csperf.Mo
 			}
 		}
 	}
-	s.dash.mu.Lock()
-	s.dash.m[key] = dashEntry{at: s.cfg.Now(), tiles: tiles, trend: trend}
-	s.dash.mu.Unlock()
 	return tiles, trend, nil
 }

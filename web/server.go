@@ -136,6 +136,9 @@ type Server struct {
 
 	policies map[string]policy
 	dash     dashCache
+	// dashFlight and churnFlight share one computation among requests
+	// that miss the same cache entry together.
+	dashFlight, churnFlight flight
 
 	churnMu    sync.Mutex
 	churnCache map[string]churnEntry
