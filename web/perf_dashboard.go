@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"csperf"
 	"csperf/kpi"
@@ -37,9 +38,15 @@ func (s *Server) kpiTiles(r *http.Request, p *page) (string, []kpiTile, error) {
 	case u.Role == csperf.RoleSupervisor:
 		q.Level, q.ID = kpi.LevelGroup, u.GroupIDs[0]
 	}
+	// One read of the definitions, not one per tile: under load every
+	// statement waits for a pooled connection.
+	defs, err := s.cfg.Perf.KPIDefinitions(r.Context())
+	if err != nil {
+		return last.String(), nil, err
+	}
 	var keep []string
 	for _, id := range dashKPIs {
-		if def, err := s.cfg.Perf.KPIDefinition(r.Context(), id); err == nil && def.AppliesTo(q.Level) {
+		if i := slices.IndexFunc(defs, func(d kpi.Definition) bool { return d.ID == id }); i >= 0 && defs[i].AppliesTo(q.Level) {
 			keep = append(keep, id)
 		}
 	}

@@ -107,18 +107,26 @@ func TestPDFCommands(t *testing.T) {
 	}
 }
 
-// A PDF is not written to a terminal (a character device, as /dev/null
-// is too).
+// A PDF is not written to a terminal (a pseudo-terminal here), while the
+// null device, a character device too, takes it.
 func TestPDFRefusesTerminal(t *testing.T) {
-	tty, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		t.Skip(err)
-	}
+	tty := openPTY(t)
 	defer tty.Close()
 	var errb bytes.Buffer
 	m := NewMain(tty, &errb, func(string) string { return "" })
-	err = m.Run(context.Background(), []string{"churn", "--month", "2015-09", "--format", "pdf", "--db", "sqlite:" + filepath.Join(t.TempDir(), "x.db")})
+	err := m.Run(context.Background(), []string{"churn", "--month", "2015-09", "--format", "pdf", "--db", "sqlite:" + filepath.Join(t.TempDir(), "x.db")})
 	if err == nil || !strings.Contains(err.Error(), "give -o FILE") {
 		t.Errorf("PDF to a terminal: %v", err)
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	if isTerminal(null) {
+		t.Errorf("%s is taken for a terminal", os.DevNull)
+	}
+	if !isTerminal(tty) {
+		t.Errorf("the pseudo-terminal is not taken for a terminal")
 	}
 }
