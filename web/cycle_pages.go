@@ -36,6 +36,7 @@ func (s *Server) registerCyclePages() {
 	s.route("POST /scorecard/templates", policyCycleManage, s.saveTemplatePage)
 	s.route("POST /scorecard/templates/{template}", policyCycleManage, s.saveTemplatePage)
 	s.route("GET /scorecard/settings", policyCycleRead, s.settingsPage)
+	s.registerCycleReportPages()
 	s.route("POST /scorecard/settings", policyCycleManage, s.saveSettingsPage)
 }
 
@@ -65,7 +66,7 @@ func (s *Server) showCycles(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	slices.Reverse(cs) // newest first
 	u := userOf(r)
-	d := map[string]any{"Items": cs, "CanCreate": scorecard.CanManage(u.Role)}
+	d := map[string]any{"Items": cs, "CanCreate": scorecard.CanManage(u.Role), "CanReport": policyCycleReport.allows(u.Role)}
 	if scorecard.CanManage(u.Role) {
 		ts, err := s.cfg.Perf.ScorecardTemplates(r.Context())
 		if err != nil {
@@ -117,6 +118,12 @@ type cycleExtra struct {
 	MissingRule string
 	Missing     []scorecard.RatingGap
 	MoreMissing int
+	// MissingKPIs are the KPI items without value per employee in the
+	// computed results (capped like Missing; MoreKPIs counts the rest),
+	// each with the action the missing-input rule took (KPIAction).
+	MissingKPIs []kpiGap
+	MoreKPIs    int
+	Computed    bool
 	CanManage   bool
 	CanCollect  bool
 	CanCompute  bool
@@ -127,6 +134,18 @@ type cycleExtra struct {
 	Draft       bool
 	Closed      bool
 	Notice      string
+}
+
+// kpiAction is the message key of the action the missing-input rule took
+// on a missing KPI value (the store words it in English for the API).
+func (g kpiGap) KPIAction() string {
+	switch {
+	case strings.HasPrefix(g.Action, "scored 0"):
+		return "cycles.kpi_action.zero"
+	case strings.HasPrefix(g.Action, "left out; no input for the item"):
+		return "cycles.kpi_action.item"
+	}
+	return "cycles.kpi_action.sources"
 }
 
 // maxMissingShown caps the missing ratings listed on the cycle page; the

@@ -445,6 +445,18 @@ type cycleView struct {
 	Objections []scorecard.Objection `json:"objections"`
 	Own        *scorecard.Result     `json:"own,omitempty"`
 	NoTemplate []scorecard.Employee  `json:"no_template,omitempty"`
+	// missingKPIs are the KPI inputs the computation had no value for,
+	// per employee (the cycle page lists them; the API already has them
+	// in each result's explanation).
+	missingKPIs []kpiGap
+}
+
+// kpiGap is a KPI item an employee had no value for in a computation,
+// with the action the cycle's missing-input rule took.
+type kpiGap struct {
+	EmployeeID, Name     string
+	Item, NameZH, NameEN string
+	KPI, Action          string
 }
 
 // cycleResultRow is one line of a cycle's results table.
@@ -476,6 +488,7 @@ func (s *Server) cycleView(r *http.Request, id string) (*cycleView, error) {
 			v.Summary, v.SHA256, v.NoTemplate = &comp.Summary, sum, comp.NoTemplate
 			for _, res := range comp.Results {
 				v.Results = append(v.Results, resultRow(res))
+				v.missingKPIs = append(v.missingKPIs, kpiGaps(res)...)
 			}
 		}
 	} else if u.EmployeeID != "" && c.ComputedAt != nil {
@@ -497,6 +510,26 @@ func (s *Server) cycleView(r *http.Request, id string) (*cycleView, error) {
 		}
 	}
 	return v, nil
+}
+
+// kpiGaps are the KPI inputs missing from res (Missing.Input "kpi:…"),
+// with the item's names from its explanation.
+func kpiGaps(res scorecard.Result) []kpiGap {
+	var out []kpiGap
+	for _, m := range res.Missing {
+		kpi, ok := strings.CutPrefix(m.Input, "kpi:")
+		if !ok {
+			continue
+		}
+		g := kpiGap{EmployeeID: res.ID, Name: res.Name, Item: m.Item, NameZH: m.Item, NameEN: m.Item, KPI: kpi, Action: m.Action}
+		for _, it := range res.Items {
+			if it.Item == m.Item {
+				g.NameZH, g.NameEN = it.NameZH, it.NameEN
+			}
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 func resultRow(res scorecard.Result) cycleResultRow {

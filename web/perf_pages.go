@@ -313,6 +313,12 @@ func (s *Server) showCycle(w http.ResponseWriter, r *http.Request, status int, e
 		s.fail(w, r, err)
 		return
 	}
+	x.Computed = v.Cycle.ComputedAt != nil && v.Summary != nil
+	x.MissingKPIs = v.missingKPIs
+	if len(x.MissingKPIs) > maxMissingShown {
+		x.MoreKPIs = len(x.MissingKPIs) - maxMissingShown
+		x.MissingKPIs = x.MissingKPIs[:maxMissingShown]
+	}
 	p := s.newPage(r, v.Cycle.Name, nil)
 	if done := r.URL.Query().Get("done"); done != "" && errMsg == "" {
 		x.Notice = msg(p.Lang, "cycles.done."+doneKey(done))
