@@ -464,14 +464,7 @@ func (s *Server) apiTrainingNeeds(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiPromotions(w http.ResponseWriter, r *http.Request) {
 	ps, err := s.cfg.Perf.Promotions(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if ps == nil {
-		ps = []scorecard.Promotion{}
-	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"items": ps})
+	writeItems(s, w, r, ps, err)
 }
 
 func (s *Server) apiRaises(w http.ResponseWriter, r *http.Request) {
@@ -522,11 +515,7 @@ func (s *Server) apiSetScorecardSettings(w http.ResponseWriter, r *http.Request)
 
 func (s *Server) apiTemplates(w http.ResponseWriter, r *http.Request) {
 	ts, err := s.cfg.Perf.ScorecardTemplates(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"items": ts})
+	writeItems(s, w, r, ts, err)
 }
 
 // templateByID returns the template id, or ENOTFOUND.
@@ -608,14 +597,7 @@ func (s *Server) apiReplaceTemplate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiTrainingPlans(w http.ResponseWriter, r *http.Request) {
 	ps, err := s.cfg.Perf.TrainingPlans(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if ps == nil {
-		ps = []scorecard.TrainingPlan{}
-	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"items": ps})
+	writeItems(s, w, r, ps, err)
 }
 
 // apiSaveTrainingPlan creates or replaces a training plan (JSON of

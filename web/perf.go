@@ -251,14 +251,20 @@ func (s *Server) kpiRows(r *http.Request, kq kpi.Query) ([]kpi.Row, error) {
 // apiKPIs is GET /api/v1/kpis: the catalog and the custom definitions.
 func (s *Server) apiKPIs(w http.ResponseWriter, r *http.Request) {
 	defs, err := s.cfg.Perf.KPIDefinitions(r.Context())
+	writeItems(s, w, r, defs, err)
+}
+
+// writeItems answers a whole list as {"items": [...]} — an empty list,
+// never null — or the error that kept it from being read.
+func writeItems[T any](s *Server, w http.ResponseWriter, r *http.Request, items []T, err error) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if defs == nil {
-		defs = []kpi.Definition{}
+	if items == nil {
+		items = []T{}
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"items": defs})
+	s.writeJSON(w, http.StatusOK, map[string]any{"items": items})
 }
 
 // apiKPIValues is GET /api/v1/kpis/{id}/values?scope=&id=&period=&by=:
