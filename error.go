@@ -55,6 +55,10 @@ func ErrorCode(err error) string {
 	if errors.As(err, &ie) {
 		return EINVALID
 	}
+	var pe *PermissionError
+	if errors.As(err, &pe) {
+		return EFORBIDDEN
+	}
 	return EINTERNAL
 }
 
@@ -72,5 +76,32 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &ie) {
 		return ie.Error()
 	}
+	var pe *PermissionError
+	if errors.As(err, &pe) {
+		return pe.Error()
+	}
 	return "internal error"
 }
+
+// Refusal names one item of a batch that the acting user may not change,
+// and why.
+type Refusal struct {
+	// Index is the item's place in the batch, from 1.
+	Index      int    `json:"index"`
+	EmployeeID string `json:"employee_id,omitempty"`
+	Item       string `json:"item,omitempty"`
+	Source     string `json:"source,omitempty"`
+	Reason     string `json:"reason"`
+}
+
+// PermissionError refuses a whole batch because the acting user lacks the
+// permission or the scope for some of its items: its code is EFORBIDDEN
+// (HTTP 403), unlike a batch with invalid items (EINVALID), and Refused
+// names every item refused. Message may also list the batch's other
+// problems, one a line.
+type PermissionError struct {
+	Message string
+	Refused []Refusal
+}
+
+func (e *PermissionError) Error() string { return e.Message }

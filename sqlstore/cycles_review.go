@@ -51,7 +51,10 @@ func (db *DB) CycleRatings(ctx context.Context, id string) ([]scorecard.Rating, 
 // SetRatings enters or changes self and supervisor ratings of a cycle that
 // is not closed, all or none: each names a member, an item of the member's
 // template and a source that template weighs, with 0–100 points, and the
-// acting user must be allowed to give it (scorecard.CanRate). A change
+// acting user must be allowed to give it (scorecard.CanRate). A batch with
+// a rating the user may not give is refused with a *csperf.PermissionError
+// naming each such rating (forbidden), one with only invalid ratings with
+// an invalid-input error listing them. A change
 // after the computation sends the cycle back to "ratings collected": the
 // results must be computed and signed off again. Audited with every rating
 // changed, before and after. It returns how many ratings changed.
@@ -76,11 +79,24 @@ func (db *DB) SetRatings(ctx context.Context, id string, rs []scorecard.Rating) 
 		byID[m.ID] = m
 	}
 	var problems []string
+	var refused []csperf.Refusal
 	seen := map[scorecard.RatingKey]string{}
 	for i, r := range rs {
 		where := fmt.Sprintf("rating %d (%s/%s/%s)", i+1, r.EmployeeID, r.Item, r.Source)
 		bad := func(format string, args ...any) { problems = append(problems, where+": "+fmt.Sprintf(format, args...)) }
+		if r.Source != scorecard.SourceSelf && r.Source != scorecard.SourceSupervisor {
+			bad("source must be self or supervisor, not %q", r.Source)
+			continue
+		}
 		m, ok := byID[r.EmployeeID]
+		// Permission and scope first, so that a user who may not give a
+		// rating learns nothing of the cycle's members and templates.
+		if u != nil && !scorecard.CanRate(u, r.Source, r.EmployeeID, m.GroupID) {
+			reason := fmt.Sprintf("user %s (%s) may not give this rating", u.Username, u.Role)
+			bad("%s", reason)
+			refused = append(refused, csperf.Refusal{Index: i + 1, EmployeeID: r.EmployeeID, Item: r.Item, Source: r.Source, Reason: reason})
+			continue
+		}
 		if !ok {
 			bad("employee %q is not a member of cycle %s", r.EmployeeID, id)
 			continue
@@ -94,20 +110,12 @@ func (db *DB) SetRatings(ctx context.Context, id string, rs []scorecard.Rating) 
 			bad("template %s has no item %q (items: %s)", t.ID, r.Item, strings.Join(t.ItemIDs(), ", "))
 			continue
 		}
-		if r.Source != scorecard.SourceSelf && r.Source != scorecard.SourceSupervisor {
-			bad("source must be self or supervisor, not %q", r.Source)
-			continue
-		}
 		if t.Sources.Of(r.Source).Sign() == 0 {
 			bad("template %s gives %s ratings no weight", t.ID, r.Source)
 			continue
 		}
 		if r.Points.Sign() < 0 || r.Points.Cmp(scorecard.Int(100)) > 0 {
 			bad("%s points is outside 0–100", r.Points.Exact())
-			continue
-		}
-		if u != nil && !scorecard.CanRate(u, r.Source, r.EmployeeID, m.GroupID) {
-			bad("user %s (%s) may not give this rating", u.Username, u.Role)
 			continue
 		}
 		k := scorecard.RatingKey{Item: r.EmployeeID + "\x00" + r.Item, Source: r.Source}
@@ -121,7 +129,11 @@ func (db *DB) SetRatings(ctx context.Context, id string, rs []scorecard.Rating) 
 		if len(problems) > 20 {
 			problems = append(problems[:20], fmt.Sprintf("… and %d more", len(problems)-20))
 		}
-		return 0, csperf.Errorf(csperf.EINVALID, "no rating was saved:\n%s", strings.Join(problems, "\n"))
+		msg := "no rating was saved:\n" + strings.Join(problems, "\n")
+		if len(refused) > 0 {
+			return 0, &csperf.PermissionError{Message: msg, Refused: refused}
+		}
+		return 0, csperf.Errorf(csperf.EINVALID, "%s", msg)
 	}
 	changed := 0
 	err = db.tx(ctx, func(tx *sql.Tx) error {

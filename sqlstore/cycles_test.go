@@ -3,9 +3,11 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -187,10 +189,29 @@ func TestCycleLifecycle(t *testing.T) {
 				t.Errorf("rating errors lack %q:\n%v", m, err)
 			}
 		}
+		// Ratings the user may not give: forbidden, naming each one refused,
+		// and nothing saved even of the batch's allowed ratings.
 		_, err = db.SetRatings(as(ctx, "zhang"), c.ID, []scorecard.Rating{rating("A2", "csat", "self", "90")})
-		wantCode(t, err, csperf.EINVALID, "user zhang (agent) may not give this rating")
+		wantCode(t, err, csperf.EFORBIDDEN, "user zhang (agent) may not give this rating")
 		_, err = db.SetRatings(as(ctx, "zhang"), c.ID, []scorecard.Rating{rating("A1", "csat", "supervisor", "90")})
-		wantCode(t, err, csperf.EINVALID, "may not give this rating")
+		wantCode(t, err, csperf.EFORBIDDEN, "may not give this rating")
+		_, err = db.SetRatings(as(ctx, "zhang"), c.ID, []scorecard.Rating{rating("A1", "csat", "self", "90"), rating("A1", "csat", "self", "101"),
+			rating("A2", "teamwork", "self", "90"), rating("X9", "csat", "self", "1"), rating("A1", "csat", "bogus", "1")})
+		wantCode(t, err, csperf.EFORBIDDEN, "rating 2 (A1/csat/self): 101 points is outside 0–100")
+		var pe *csperf.PermissionError
+		if !errors.As(err, &pe) || !reflect.DeepEqual(pe.Refused, []csperf.Refusal{
+			{Index: 3, EmployeeID: "A2", Item: "teamwork", Source: "self", Reason: "user zhang (agent) may not give this rating"},
+			{Index: 4, EmployeeID: "X9", Item: "csat", Source: "self", Reason: "user zhang (agent) may not give this rating"}}) {
+			t.Fatalf("refused: %#v", err)
+		}
+		if strings.Contains(err.Error(), "template") || strings.Contains(err.Error(), "member") || !strings.Contains(err.Error(), "source must be self or supervisor") {
+			t.Errorf("a refused rating tells of the cycle, or a bad source is not reported: %v", err)
+		}
+		_, err = db.SetRatings(as(ctx, "lead"), c.ID, []scorecard.Rating{rating("A1", "csat", "supervisor", "80"), rating("X9", "csat", "supervisor", "80")})
+		wantCode(t, err, csperf.EFORBIDDEN, "rating 2 (X9/csat/supervisor): user lead (supervisor) may not give this rating")
+		if rs, err := db.CycleRatings(ctx, c.ID); err != nil || len(rs) != 0 {
+			t.Fatalf("a refused batch saved %v %v", rs, err)
+		}
 		if n, err := db.SetRatings(as(ctx, "zhang"), c.ID, []scorecard.Rating{rating("A1", "csat", "self", "100")}); err != nil || n != 1 {
 			t.Fatalf("own self rating: %d %v", n, err)
 		}

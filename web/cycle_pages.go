@@ -433,6 +433,14 @@ func (s *Server) saveRatingsPage(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
+		if csperf.ErrorCode(err) == csperf.EFORBIDDEN {
+			// An employee outside the user's scope has no form to show
+			// the refusal on: a 403 page says it.
+			if _, ferr := s.ratingsData(r, id, emp, nil, nil); ferr != nil {
+				s.errorPage(w, r, http.StatusForbidden, err)
+				return
+			}
+		}
 		s.showRatings(w, r, statusOf(err), emp, entered, errs, m)
 		return
 	}

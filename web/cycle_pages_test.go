@@ -66,6 +66,19 @@ func TestCyclePages(t *testing.T) {
 
 		// An objection answered on the page; sign-off, payroll, close and reopen.
 		a, _ := e.signIn("agent", testPassword)
+		// Ratings the agent may not give: 403, localized, nothing saved. On
+		// their own form (a supervisor rating) the form shows the refusal;
+		// for another employee, a 403 page.
+		want(a.post(base+"/ratings", url.Values{"csrf": {a.csrf}, "employee_id": {"A1"}, "points.teamwork.supervisor": {"99"}}), 403, "agent rates as supervisor",
+			`id="ratings-error"`, "未保存任何评分", "第 1 条评分（A1/teamwork/supervisor）：您无权给出这项评分")
+		r = a.post(base+"/ratings", url.Values{"csrf": {a.csrf}, "employee_id": {"A2"}, "points.teamwork.self": {"99"}})
+		want(r, 403, "agent rates another", "第 1 条评分（A2/teamwork/self）：您无权给出这项评分")
+		if strings.Contains(r.String(), "may not") {
+			t.Errorf("the refusal is not translated: %.600s", r)
+		}
+		if rs, _ := db.CycleRatings(t.Context(), "2015-12-main"); len(rs) != 1 {
+			t.Fatalf("a refused rating was saved: %v", rs)
+		}
 		want(a.post(base+"/objections", url.Values{"csrf": {a.csrf}, "text": {"我的团队合作分数偏低"}}), 303, "agent objects")
 		obs, err := db.Objections(t.Context(), "2015-12-main")
 		if err != nil || len(obs) != 1 {

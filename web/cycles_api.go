@@ -204,7 +204,8 @@ type ratingBody struct {
 // rating object), or a CSV/XLSX file with the columns of `csperf cycle rate
 // --file` (multipart field "file", or the raw body with ?name=FILE). All
 // ratings or none: a file's row errors answer 422 with every row, as an
-// import does; the store's checks answer 400 listing every rating refused.
+// import does; the store's checks answer 400 listing every invalid rating,
+// and 403 with "refused" naming each rating the user may not give.
 func (s *Server) apiSetRatings(w http.ResponseWriter, r *http.Request) {
 	var rs []scorecard.Rating
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {

@@ -61,10 +61,35 @@ func TestCycleAPILifecycle(t *testing.T) {
 			return map[string]any{"employee_id": emp, "item": item, "source": src, "points": pts}
 		}
 		status(rate("agent", one(ownEmp, "teamwork", "self", 80)), 200, "own self rating")
-		status(rate("agent", one(groupEmp, "teamwork", "self", 80)), 400, "agent rates another")
-		status(rate("agent", one(ownEmp, "teamwork", "supervisor", 80)), 400, "agent rates as supervisor")
+		status(rate("agent", one(groupEmp, "teamwork", "self", 80)), 403, "agent rates another")
+		status(rate("agent", one(ownEmp, "teamwork", "supervisor", 80)), 403, "agent rates as supervisor")
 		status(rate("supervisor", one(groupEmp, "teamwork", "supervisor", "87.5")), 200, "supervisor rates the group")
-		status(rate("supervisor", one(otherEmp, "teamwork", "supervisor", 70)), 400, "supervisor rates another group")
+		status(rate("supervisor", one(otherEmp, "teamwork", "supervisor", 70)), 403, "supervisor rates another group")
+		// A batch with a refused rating: 403 naming each one refused, nothing saved.
+		r = rate("supervisor", map[string]any{"ratings": []any{one(groupEmp, "teamwork", "supervisor", 60), one(otherEmp, "teamwork", "supervisor", 70), one(ownEmp, "teamwork", "self", 70)}})
+		var refused struct {
+			Error apiError `json:"error"`
+		}
+		r.json(t, &refused)
+		if r.StatusCode != 403 || refused.Error.Code != "forbidden" || len(refused.Error.Refused) != 2 ||
+			refused.Error.Refused[0] != (csperf.Refusal{Index: 2, EmployeeID: otherEmp, Item: "teamwork", Source: "supervisor", Reason: "user supervisor (supervisor) may not give this rating"}) ||
+			refused.Error.Refused[1].Index != 3 || refused.Error.Refused[1].EmployeeID != ownEmp || refused.Error.Refused[1].Source != "self" {
+			t.Fatalf("refused batch: %d %s", r.StatusCode, r)
+		}
+		// The same by file (the import path): 403 and the refused rows.
+		r = e.req("POST", base+"/ratings?name=r.csv", "supervisor", strings.NewReader("employee_id,item,source,points\n"+groupEmp+",teamwork,supervisor,60\n"+otherEmp+",teamwork,supervisor,70\n"))
+		refused.Error = apiError{}
+		r.json(t, &refused)
+		if r.StatusCode != 403 || len(refused.Error.Refused) != 1 || refused.Error.Refused[0].EmployeeID != otherEmp || refused.Error.Refused[0].Index != 2 {
+			t.Fatalf("refused file: %d %s", r.StatusCode, r)
+		}
+		var rv0 ratingsView
+		e.get(base+"/ratings", "manager").json(t, &rv0)
+		for _, x := range rv0.Ratings {
+			if x.EmployeeID == groupEmp && x.Source == "supervisor" && x.Points.Exact() != "175/2" {
+				t.Errorf("a refused batch changed a rating: %+v", x)
+			}
+		}
 		r = rate("manager", map[string]any{"ratings": []any{one(otherEmp, "teamwork", "self", 90), one(otherEmp, "teamwork", "supervisor", 101)}})
 		status(r, 400, "101 points")
 		if !strings.Contains(r.String(), "101 points is outside 0–100") {
@@ -313,7 +338,7 @@ func TestCycleRatingScope(t *testing.T) {
 					path := "/api/v1/cycles/c2/ratings"
 					r := e.sendJSON("POST", path, role, map[string]any{"employee_id": owner, "item": "teamwork", "source": src, "points": 70})
 					n++
-					if (r.StatusCode == 200) != want || (!want && r.StatusCode != 400) {
+					if (r.StatusCode == 200) != want || (!want && r.StatusCode != 403) {
 						t.Errorf("%s rates %s's %s: %d, want allowed=%v: %s", role, owner, src, r.StatusCode, want, r)
 					}
 					// Seeded by a manager, cleared by the role.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"regexp"
+	"strings"
 
 	"csperf"
 )
@@ -150,16 +151,39 @@ var zhRules = []rule{
 	r(`^cycle (\S+) has no objection (\d+)$`, `考核周期 ${1} 没有第 ${2} 条申诉`),
 	r(`^cycle (\S+) has no (\w+) rating of (\S+) for item (\S+)$`, `员工 ${3} 的考核项 ${4} 没有这项评分`),
 	r(`^user (\S+) \((\w+)\) may not change the (\w+) rating of (\S+)$`, `您无权修改员工 ${4} 的这项评分`),
-	r(`(?s)^no rating was saved:\n(.*)$`, `未保存任何评分：
-${1}`),
+	r(`^no rating was saved:$`, `未保存任何评分：`),
+	r(`^… and (\d+) more$`, `……另有 ${1} 条`),
+	r(`^user (\S+) \((\w+)\) may not give this rating$`, `您无权给出这项评分`),
+	r(`^cycle (\S+) has no member (\S+) you may rate$`, `考核周期 ${1} 中没有您可以评分的成员 ${2}`),
 	r(`^your role \((\w+)\) may not .*$`, `您的角色无权执行此操作`),
 }
 
+// zhNested are rules for a prefix followed by a message in its own right
+// (the last group), which is localized in turn.
+var zhNested = []rule{
+	r(`^rating (\d+) \((.*)\): (.*)$`, `第 ${1} 条评分（${2}）：`),
+}
+
 // localize returns message m in lang. Field names of kind k in the
-// Chinese text are replaced by their labels.
+// Chinese text are replaced by their labels. A message of several lines
+// (a batch's problems, one a line) is localized line by line.
 func localize(lang string, k *csperf.Kind, m string) string {
 	if lang == "en" || m == "" {
 		return m
+	}
+	if strings.Contains(m, "\n") {
+		lines := strings.Split(m, "\n")
+		for i, l := range lines {
+			lines[i] = localize(lang, k, l)
+		}
+		return strings.Join(lines, "\n")
+	}
+	for _, ru := range zhNested {
+		if sm := ru.re.FindStringSubmatchIndex(m); sm != nil {
+			last := len(sm)/2 - 1
+			prefix := string(ru.re.ExpandString(nil, ru.zh, m, sm))
+			return prefix + localize(lang, k, m[sm[2*last]:sm[2*last+1]])
+		}
 	}
 	for _, ru := range zhRules {
 		if ru.re.MatchString(m) {

@@ -436,6 +436,7 @@ type apiError struct {
 	Rows    []csperf.RowError `json:"rows,omitempty"`
 	Total   int               `json:"total,omitempty"`
 	Lines   []string          `json:"lines,omitempty"`
+	Refused []csperf.Refusal  `json:"refused,omitempty"`
 }
 
 // fail answers err: JSON on the API, an error page elsewhere. Internal
@@ -450,6 +451,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		var e *csperf.Error
 		if errors.As(err, &e) {
 			body.Field, body.Message = e.Field, e.Message
+		}
+		var pe *csperf.PermissionError
+		if errors.As(err, &pe) {
+			body.Refused = pe.Refused
 		}
 		var ie *csperf.ImportError
 		if errors.As(err, &ie) {
