@@ -747,6 +747,13 @@ func (r *rollup) recompute(ctx context.Context, kind, field string, ids []string
 			fmt.Fprintf(os.Stderr, "kpi roll-ups %s.%s %s..%s (%d measures) %v\n", kind, field, a, b, len(ids), time.Since(start).Round(time.Millisecond))
 		}()
 	}
+	if plainVisitCounts(kind, field, ms) {
+		agg := map[rollKey]*rollVal{}
+		if err := r.visitDayCounts(ctx, len(ids), a, b, agg); err != nil {
+			return err
+		}
+		return r.finish(ctx, ids, a, b, clear, agg)
+	}
 	ev := newEvaluator(kind, ms, r.p)
 	rd := newEventReader(r.db, kind)
 	if int(b-a)+1 > scanDays {
@@ -788,6 +795,11 @@ func (r *rollup) pass(ctx context.Context, ev *evaluator, rd *eventReader, kind,
 	if err != nil {
 		return fmt.Errorf("kpi roll-ups: read %s: %w", kind, err)
 	}
+	return r.finish(ctx, ids, lo, hi, clear, agg)
+}
+
+// finish replaces the roll-ups of days lo..hi with agg.
+func (r *rollup) finish(ctx context.Context, ids []string, lo, hi csperf.Date, clear bool, agg map[rollKey]*rollVal) error {
 	if clear {
 		args := append(anys(ids), r.db.d.arg(lo), r.db.d.arg(hi))
 		if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_daily WHERE measure_id IN (`+placeholders(len(ids))+`) AND day >= ? AND day <= ?`), args...); err != nil {
@@ -795,6 +807,56 @@ func (r *rollup) pass(ctx context.Context, ev *evaluator, rd *eventReader, kind,
 		}
 	}
 	return r.write(ctx, ids, agg)
+}
+
+// plainVisitCounts reports whether every measure of a pass counts visits by
+// visit date with no filter: the catalog's visit counts (the denominators
+// of the repeat-purchase and per-visit KPIs). Those are the visit_days
+// table's figures already — visits per advisor and day, kept in the same
+// transaction as every insert, update and delete of visits — so the pass
+// reads that table instead of decoding every visit.
+func plainVisitCounts(kind, field string, ms []kpi.Measure) bool {
+	if kind != kpi.KindVisits || field != "visit_date" || len(ms) == 0 {
+		return false
+	}
+	for _, m := range ms {
+		if len(m.Filter) > 0 || (m.Agg != "" && m.Agg != kpi.AggCount) {
+			return false
+		}
+	}
+	return true
+}
+
+// visitDayCounts adds visit_days' counts of days lo..hi to agg for each of
+// n plain visit-count measures: a visit is its advisor's (visits carry no
+// group), in the advisor's group of the day, one event each.
+func (r *rollup) visitDayCounts(ctx context.Context, n int, lo, hi csperf.Date, agg map[rollKey]*rollVal) error {
+	rows, err := r.q.QueryContext(ctx, r.db.q(`SELECT visit_date, advisor_id, visits FROM visit_days WHERE visit_date >= ? AND visit_date <= ?`),
+		r.db.d.arg(lo), r.db.d.arg(hi))
+	if err != nil {
+		return fmt.Errorf("kpi roll-ups: read visit days: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var day csperf.Date
+		var emp string
+		var c int64
+		if err := rows.Scan(&day, &emp, &c); err != nil {
+			return fmt.Errorf("kpi roll-ups: read visit days: %w", err)
+		}
+		g := r.org.groupOf(emp, "", day)
+		for i := 0; i < n; i++ {
+			k := rollKey{i, day, emp, ""}
+			v := agg[k]
+			if v == nil {
+				v = &rollVal{group: g}
+				agg[k] = v
+			}
+			v.value += c
+			v.events += c
+		}
+	}
+	return rows.Err()
 }
 
 // write inserts roll-up rows in key order, in batches through one
