@@ -161,6 +161,9 @@ func TestKPIWritePages(t *testing.T) {
 		if m == nil || !strings.Contains(list, "A1") || !strings.Contains(list, "60.0%") {
 			t.Fatalf("no open csat alert of A1: %.3000s", list)
 		}
+		if !strings.Contains(list, "员工 A1：") || !strings.Contains(list, "未达到目标") || strings.Contains(list, "misses its target") {
+			t.Errorf("the alert's text is not in Chinese: %.3000s", list)
+		}
 		if strings.Contains(b.get("/alerts?kpi=asa").String(), `/alerts/`+m[1]+`/ack"`) {
 			t.Error("the KPI filter shows a csat alert under asa")
 		}

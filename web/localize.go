@@ -162,6 +162,7 @@ var zhRules = []rule{
 // (the last group), which is localized in turn.
 var zhNested = []rule{
 	r(`^rating (\d+) \((.*)\): (.*)$`, `第 ${1} 条评分（${2}）：`),
+	r(`^amount: (.*)$`, `金额：`),
 }
 
 // localize returns message m in lang. Field names of kind k in the
@@ -185,13 +186,25 @@ func localize(lang string, k *csperf.Kind, m string) string {
 			return prefix + localize(lang, k, m[sm[2*last]:sm[2*last+1]])
 		}
 	}
-	for _, ru := range zhRules {
-		if ru.re.MatchString(m) {
-			return labelFields(k, ru.re.ReplaceAllString(m, ru.zh))
+	for _, rules := range [][]rule{storeZHRules, webZHRules, zhRules} {
+		for _, ru := range rules {
+			if ru.re.MatchString(m) {
+				out := catalogRef.ReplaceAllStringFunc(ru.re.ReplaceAllString(m, ru.zh), func(ref string) string {
+					sm := catalogRef.FindStringSubmatch(ref)
+					if v, ok := catalog[lang][sm[1]+"."+sm[2]]; ok {
+						return v
+					}
+					return sm[2]
+				})
+				return labelFields(k, out)
+			}
 		}
 	}
 	return m
 }
+
+// catalogRef is a reference to a catalog message in a rule's replacement.
+var catalogRef = regexp.MustCompile(`⟦([a-z_.]+):(\w+)⟧`)
 
 var fieldWord = regexp.MustCompile(`\b[a-z][a-z0-9_]*\b`)
 

@@ -85,6 +85,10 @@ type navItem struct {
 // T returns the message key in the page's language, formatted with args.
 func (p *page) T(key string, args ...any) string { return msg(p.Lang, key, args...) }
 
+// L returns a message of the store (an alert's text, a reason) in the
+// page's language.
+func (p *page) L(m string) string { return localize(p.Lang, nil, m) }
+
 // KindLabel is the kind's name in the page's language.
 func (p *page) KindLabel(k *csperf.Kind) string {
 	if p.Lang == "en" {
