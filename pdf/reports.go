@@ -79,7 +79,7 @@ func LoadNames(ctx context.Context, rs csperf.RecordService, customers []string)
 
 // SettingOrgName is the setting that names the organisation on every
 // document; without it, the names of the departments stand in.
-const SettingOrgName = "org.name"
+const SettingOrgName = csperf.SettingOrgName
 
 // OrgName is the organisation's name: the setting org.name, else the
 // departments' names joined ("" without departments).

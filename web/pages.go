@@ -311,7 +311,7 @@ func (s *Server) nav(p *page, current string) []navItem {
 		items = append(items, navItem{Href: "/audit", Label: p.T("nav.audit")})
 	}
 	if policyAdmin.allows(u.Role) {
-		items = append(items, navItem{Href: "/users", Label: p.T("nav.users")})
+		items = append(items, navItem{Href: "/users", Label: p.T("nav.users")}, navItem{Href: "/settings/org", Label: p.T("nav.org")})
 	}
 	for i := range items {
 		h := items[i].Href

@@ -119,6 +119,10 @@ var roleRoutes = map[string][]string{
 	"GET /users":                        {csperf.RoleAdmin},
 	"POST /users":                       {csperf.RoleAdmin},
 	"POST /users/{id}":                  {csperf.RoleAdmin},
+	"GET /settings/org":                 {csperf.RoleAdmin},
+	"POST /settings/org":                {csperf.RoleAdmin},
+	"GET /api/v1/settings/org":          {csperf.RoleAdmin},
+	"PUT /api/v1/settings/org":          {csperf.RoleAdmin},
 	"GET /static/":                      nil, // public
 	"GET /healthz":                      nil,
 	"GET /":                             nil,

@@ -219,6 +219,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerPDF()
 	s.registerSurvey()
 	s.registerPages()
+	s.registerOrgPages()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, csperf.Errorf(csperf.EFORBIDDEN, "cross-origin request refused"))

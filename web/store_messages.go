@@ -205,4 +205,6 @@ var webZHRules = []rule{
 	r(`^no such link$`, `没有该链接`),
 	r(`^enable or disable$`, `请选择启用或停用`),
 	r(`^no objection "(.*)"$`, `没有申诉“${1}”`),
+	r(`^give the organisation's name$`, `请填写机构名称`),
+	r(`^holds a line break or another control character$`, `不能包含换行或其他控制字符`),
 }

@@ -68,6 +68,7 @@ func commands() []command {
 		{"cycle", "evaluation cycles: scorecards, 360 ratings, grades, bonus, promotion, raises", (*Main).runCycle},
 		{"user", "create users, set roles and passwords, make API tokens", (*Main).runUser},
 		{"audit", "list and verify the audit log", (*Main).runAudit},
+		{"org", "the organisation's settings: its name on documents, its time zone", (*Main).runOrg},
 		{"kinds", "list the record kinds and their import columns", (*Main).runKinds},
 		{"bench", "measure import and churn speed, and the web application under load", (*Main).runBench},
 		{"version", "print the version", (*Main).runVersion},

@@ -66,6 +66,25 @@ func TestPDFCommands(t *testing.T) {
 			must("churn", "--month", "2015-09", "--format", "pdf", "-o", churnPDF, "--lang", "en")
 			has("the English churn PDF", pdfText(t, churnPDF), "After-sales churn assessment", "Churned customers (2)", "陈一", "138****5678")
 
+			// The organisation's name: unset, the departments stand in; set
+			// by an admin (trimmed, audited), it heads the reports.
+			has("org unset", must("org"), `org.name = (not set; documents show "客户服务部")`, "org.timezone = Asia/Shanghai")
+			must("user", "create", "--username", "boss", "--role", "admin", "--password", "Correct-Horse-42-battery")
+			must("user", "create", "--username", "mgr", "--role", "manager", "--password", "Correct-Horse-42-battery")
+			if _, errs, code := run(t, env, "org", "--name", "  "); code != 2 || !strings.Contains(errs, "name: give the organisation's name") {
+				t.Errorf("empty name: exit %d %s", code, errs)
+			}
+			if _, errs, code := run(t, env, "org", "--name", strings.Repeat("名", 101)); code != 2 || !strings.Contains(errs, "is 101 characters long, at most 100") {
+				t.Errorf("long name: exit %d %s", code, errs)
+			}
+			if _, errs, code := run(t, env, "org", "--name", "X", "--as", "mgr"); code != 5 || !strings.Contains(errs, "not an active admin") {
+				t.Errorf("a manager sets the name: exit %d %s", code, errs)
+			}
+			has("org set", must("org", "--name", " 华东汽车服务有限公司 ", "--as", "boss"), "org.name = 华东汽车服务有限公司\n")
+			has("the audit", must("audit", "list", "--action", "setting"), "settings/org.name", "华东汽车服务有限公司")
+			must("churn", "--month", "2015-09", "--format", "pdf", "-o", churnPDF)
+			has("the churn PDF with the name", pdfText(t, churnPDF), "华东汽车服务有限公司")
+
 			// Standard output that is not a terminal takes the file.
 			out := must("churn", "--month", "2015-09", "--format", "pdf")
 			if !strings.HasPrefix(out, "%PDF-") {
