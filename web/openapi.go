@@ -131,6 +131,15 @@ func openAPI(cookie string) obj {
 		"parameters":  []obj{month},
 		"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": obj{"type": "object", "required": []string{"reason"}, "properties": obj{"reason": obj{"type": "string", "minLength": 4}}}}}},
 		"responses":   std(obj{"200": obj{"description": "reopened", "content": jsonBody("ChurnMonth")}, "404": errResp("the month is not closed")})}}
+	schemas["OrgSettings"] = typeSchema(reflect.TypeFor[orgSettings]())
+	paths["/api/v1/settings/org"] = obj{
+		"get": obj{"tags": []string{"settings"}, "summary": "The organisation's settings: its name on documents (admin)", "operationId": "org_settings",
+			"responses": std(obj{"200": obj{"description": "the settings", "content": jsonBody("OrgSettings")}})},
+		"put": obj{"tags": []string{"settings"}, "summary": "Set the organisation's name: trimmed, 1 to 100 characters (admin; audited)", "operationId": "set_org_settings",
+			"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": obj{"type": "object", "required": []string{"name"},
+				"properties": obj{"name": obj{"type": "string", "minLength": 1, "maxLength": 100}}}}}},
+			"responses": std(obj{"200": obj{"description": "the new settings", "content": jsonBody("OrgSettings")}})},
+	}
 	perfPaths(paths, schemas, std, errResp, jsonBody)
 	kpiWritePaths(paths, schemas, std, errResp, jsonBody)
 	schemas["SurveyLink"] = typeSchema(reflect.TypeFor[csperf.SurveyLink]())
