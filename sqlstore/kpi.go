@@ -591,17 +591,29 @@ func (c *calc) querySums(ctx context.Context, lo, hi csperf.Date, byMonth bool, 
 		col = "group_id"
 	}
 	d := c.db.d
-	month, groupBy := "''", ""
-	if byMonth {
-		month, groupBy = d.monthOf("day"), ", "+d.monthOf("day")
+	// Whole months are read from the monthly sums (kpi_monthly), other
+	// ranges from the daily ones.
+	table, month, groupBy := "kpi_daily", "''", ""
+	from, to := d.arg(lo), d.arg(hi)
+	if lo == lo.Month().First() && hi == hi.Month().Last() {
+		table, from, to = "kpi_monthly", lo.Month().String(), hi.Month().String()
+		if byMonth {
+			month, groupBy = "month", ", month"
+		}
+		cond = " AND month >= ? AND month <= ?" + cond
+	} else {
+		if byMonth {
+			month, groupBy = d.monthOf("day"), ", "+d.monthOf("day")
+		}
+		cond = " AND day >= ? AND day <= ?" + cond
 	}
 	if col != "''" {
 		groupBy += ", " + col
 	}
-	args := append(anys(c.measures), d.arg(lo), d.arg(hi))
+	args := append(anys(c.measures), from, to)
 	args = append(args, extra...)
-	rows, err := c.db.r.QueryContext(ctx, c.db.q(`SELECT `+month+`, measure_id, `+col+`, `+d.sumInt("value")+`, `+d.sumInt("events")+` FROM kpi_daily
-		WHERE measure_id IN (`+placeholders(len(c.measures))+`) AND day >= ? AND day <= ?`+cond+`
+	rows, err := c.db.r.QueryContext(ctx, c.db.q(`SELECT `+month+`, measure_id, `+col+`, `+d.sumInt("value")+`, `+d.sumInt("events")+` FROM `+table+`
+		WHERE measure_id IN (`+placeholders(len(c.measures))+`)`+cond+`
 		GROUP BY measure_id`+groupBy), args...)
 	if err != nil {
 		return fmt.Errorf("kpi values: %w", err)

@@ -33,3 +33,15 @@ func (db *DB) DrainForBench(ctx context.Context, q string, args ...any) error {
 	}
 	return rows.Err()
 }
+
+// MonthlyDriftForTest counts the rows in which kpi_monthly and kpi_daily
+// summed by month differ, either way (0 when they agree).
+func (db *DB) MonthlyDriftForTest(ctx context.Context) (int, error) {
+	month := db.d.monthOf("day")
+	grouped := `SELECT measure_id, ` + month + ` AS month, employee_id, src_group, group_id, ` + db.d.sumInt("value") + ` AS value, ` + db.d.sumInt("events") + ` AS events
+		FROM kpi_daily GROUP BY measure_id, ` + month + `, employee_id, src_group, group_id`
+	monthly := `SELECT measure_id, month, employee_id, src_group, group_id, value, events FROM kpi_monthly`
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (`+grouped+` EXCEPT `+monthly+`) a) + (SELECT COUNT(*) FROM (`+monthly+` EXCEPT `+grouped+`) b)`).Scan(&n)
+	return n, err
+}

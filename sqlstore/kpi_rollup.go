@@ -294,7 +294,7 @@ func (db *DB) flushRollups(ctx context.Context, conn querier, defs []kpi.Definit
 	if err != nil {
 		return err
 	}
-	r := &rollup{db: db, q: conn, org: org, p: p}
+	r := &rollup{db: db, q: conn, org: org, p: p, wholeMonths: map[string]bool{}, dirtyMonths: map[csperf.Month]map[string]bool{}}
 	// Group history first, so that rows recomputed below are not moved
 	// twice; a rebuild writes every row with the current groups anyway.
 	if rebuild {
@@ -343,7 +343,10 @@ func (db *DB) flushRollups(ctx context.Context, conn querier, defs []kpi.Definit
 			fresh[g[0]+"."+g[1]] = true
 		}
 	}
-	return r.drainDays(ctx, active, fresh)
+	if err := r.drainDays(ctx, active, fresh); err != nil {
+		return err
+	}
+	return r.syncMonthly(ctx)
 }
 
 func sortedGroups(m map[[2]string][]string) [][2]string {
@@ -457,6 +460,9 @@ func (db *DB) RebuildKPIRollups(ctx context.Context) error {
 		if _, err := conn.ExecContext(ctx, `DELETE FROM kpi_daily`); err != nil {
 			return err
 		}
+		if _, err := conn.ExecContext(ctx, `DELETE FROM kpi_monthly`); err != nil {
+			return err
+		}
 		if _, err := conn.ExecContext(ctx, `DELETE FROM kpi_measures`); err != nil {
 			return err
 		}
@@ -479,10 +485,17 @@ type rollup struct {
 	q   querier
 	org *orgIndex
 	p   kpi.Params
+	// The monthly sums to bring in line with kpi_daily at the end of the
+	// pass: measures rebuilt whole, and months of measures recomputed.
+	wholeMonths map[string]bool
+	dirtyMonths map[csperf.Month]map[string]bool
 }
 
 func (r *rollup) drop(ctx context.Context, id string) error {
 	if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_daily WHERE measure_id = ?`), id); err != nil {
+		return fmt.Errorf("kpi roll-ups: drop measure: %w", err)
+	}
+	if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_monthly WHERE measure_id = ?`), id); err != nil {
 		return fmt.Errorf("kpi roll-ups: drop measure: %w", err)
 	}
 	if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_measures WHERE measure_id = ?`), id); err != nil {
@@ -501,6 +514,9 @@ func (r *rollup) buildWhole(ctx context.Context, kind, field string, ids []strin
 	}
 	if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_daily WHERE measure_id IN (`+placeholders(len(ids))+`)`), anys(ids)...); err != nil {
 		return fmt.Errorf("kpi roll-ups: clear: %w", err)
+	}
+	for _, id := range ids {
+		r.wholeMonths[id] = true
 	}
 	var lo, hi any
 	if err := r.q.QueryRowContext(ctx, `SELECT MIN(`+field+`), MAX(`+field+`) FROM `+k.Table).Scan(&lo, &hi); err != nil {
@@ -557,6 +573,9 @@ func (r *rollup) moveEmployees(ctx context.Context) error {
 			ORDER BY m.from_date DESC LIMIT 1), kpi_daily.src_group)
 			WHERE employee_id IN (`+placeholders(len(batch))+`)`), anys(batch)...); err != nil {
 			return fmt.Errorf("kpi roll-ups: re-attribute: %w", err)
+		}
+		if err := r.monthlyOf(ctx, `employee_id IN (`+placeholders(len(batch))+`)`, anys(batch)...); err != nil {
+			return err
 		}
 		if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_dirty_employees WHERE employee_id IN (`+placeholders(len(batch))+`)`), anys(batch)...); err != nil {
 			return err
@@ -800,6 +819,14 @@ func (r *rollup) pass(ctx context.Context, ev *evaluator, rd *eventReader, kind,
 
 // finish replaces the roll-ups of days lo..hi with agg.
 func (r *rollup) finish(ctx context.Context, ids []string, lo, hi csperf.Date, clear bool, agg map[rollKey]*rollVal) error {
+	for m := lo.Month(); m <= hi.Month(); m++ {
+		if r.dirtyMonths[m] == nil {
+			r.dirtyMonths[m] = map[string]bool{}
+		}
+		for _, id := range ids {
+			r.dirtyMonths[m][id] = true
+		}
+	}
 	if clear {
 		args := append(anys(ids), r.db.d.arg(lo), r.db.d.arg(hi))
 		if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_daily WHERE measure_id IN (`+placeholders(len(ids))+`) AND day >= ? AND day <= ?`), args...); err != nil {
@@ -807,6 +834,79 @@ func (r *rollup) finish(ctx context.Context, ids []string, lo, hi csperf.Date, c
 		}
 	}
 	return r.write(ctx, ids, agg)
+}
+
+// kpi_monthly holds kpi_daily summed by calendar month of the local day
+// (migration 0009), so that a month, a quarter, a year or a run of months
+// by month is read from about a thirtieth of the rows. It changes only with
+// kpi_daily, in the same pass: a measure dropped or rebuilt whole, the
+// months of the days a pass recomputed, the employees whose group history
+// moved their rows (monthlyOf).
+
+// monthlySelect sums the kpi_daily rows where cond holds into monthly rows.
+func (r *rollup) monthlySelect(cond string) string {
+	d := r.db.d
+	return `INSERT INTO kpi_monthly (measure_id, month, employee_id, src_group, group_id, value, events)
+		SELECT measure_id, ` + d.monthOf("day") + `, employee_id, src_group, group_id, ` + d.sumInt("value") + `, ` + d.sumInt("events") + `
+		FROM kpi_daily WHERE ` + cond + ` GROUP BY measure_id, ` + d.monthOf("day") + `, employee_id, src_group, group_id`
+}
+
+// monthlyOf recomputes the monthly rows of the kpi_daily rows where cond
+// holds (a condition on columns both tables share).
+func (r *rollup) monthlyOf(ctx context.Context, cond string, args ...any) error {
+	if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_monthly WHERE `+cond), args...); err != nil {
+		return fmt.Errorf("kpi roll-ups: monthly sums: %w", err)
+	}
+	if _, err := r.q.ExecContext(ctx, r.db.q(r.monthlySelect(cond)), args...); err != nil {
+		return fmt.Errorf("kpi roll-ups: monthly sums: %w", err)
+	}
+	return nil
+}
+
+// syncMonthly brings kpi_monthly in line with what this pass changed in
+// kpi_daily: whole measures, then each recomputed month of the others.
+func (r *rollup) syncMonthly(ctx context.Context) error {
+	whole := make([]string, 0, len(r.wholeMonths))
+	for id := range r.wholeMonths {
+		whole = append(whole, id)
+	}
+	sort.Strings(whole)
+	for len(whole) > 0 {
+		n := min(len(whole), 100)
+		if err := r.monthlyOf(ctx, `measure_id IN (`+placeholders(n)+`)`, anys(whole[:n])...); err != nil {
+			return err
+		}
+		whole = whole[n:]
+	}
+	months := make([]csperf.Month, 0, len(r.dirtyMonths))
+	for m := range r.dirtyMonths {
+		months = append(months, m)
+	}
+	slices.Sort(months)
+	d := r.db.d
+	for _, m := range months {
+		var ids []string
+		for id := range r.dirtyMonths[m] {
+			if !r.wholeMonths[id] {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		sort.Strings(ids)
+		args := append(anys(ids), m.String())
+		if _, err := r.q.ExecContext(ctx, r.db.q(`DELETE FROM kpi_monthly WHERE measure_id IN (`+placeholders(len(ids))+`) AND month = ?`), args...); err != nil {
+			return fmt.Errorf("kpi roll-ups: monthly sums: %w", err)
+		}
+		args = append(anys(ids), d.arg(m.First()), d.arg(m.Last()))
+		if _, err := r.q.ExecContext(ctx, r.db.q(r.monthlySelect(`measure_id IN (`+placeholders(len(ids))+`) AND day >= ? AND day <= ?`)), args...); err != nil {
+			return fmt.Errorf("kpi roll-ups: monthly sums: %w", err)
+		}
+	}
+	clear(r.wholeMonths)
+	clear(r.dirtyMonths)
+	return nil
 }
 
 // plainVisitCounts reports whether every measure of a pass counts visits by

@@ -98,6 +98,15 @@ func checkAgainstEvaluate(t *testing.T, db *sqlstore.DB, f *kpiFixture, stage st
 		close(keys)
 		wg.Wait()
 	}
+	defer func() {
+		// The monthly sums must be kpi_daily's, summed, after every stage.
+		if err := db.FlushKPIRollups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.MonthlyDriftForTest(ctx); err != nil || n != 0 {
+			t.Errorf("%s: kpi_monthly differs from kpi_daily by month in %d rows (%v)", stage, n, err)
+		}
+	}()
 	scopes := map[string][]string{
 		kpi.LevelOrg:        {""},
 		kpi.LevelDepartment: {"D2", "main"},

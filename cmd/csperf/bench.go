@@ -17,6 +17,7 @@ import (
 	"csperf/churn"
 	"csperf/demo"
 	"csperf/importer"
+	"csperf/kpi"
 	"csperf/sqlstore"
 )
 
@@ -24,12 +25,13 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "load" {
 		return m.benchLoad(ctx, args[1:])
 	}
-	if len(args) == 0 || (args[0] != "import" && args[0] != "churn" && args[0] != "data") {
-		return csperf.Errorf(csperf.EINVALID, "usage: csperf bench import|churn|data|load [flags]")
+	if len(args) == 0 || (args[0] != "import" && args[0] != "churn" && args[0] != "kpi" && args[0] != "data") {
+		return csperf.Errorf(csperf.EINVALID, "usage: csperf bench import|churn|kpi|data|load [flags]")
 	}
 	sub := args[0]
 	fs, dsn := m.flags("bench "+sub, `bench import [--rows N] [--existing N | --onto] [--db DSN]
        bench churn --month YYYY-MM [--months 12] [--repeat 3] [--no-plain] [--db DSN]
+       bench kpi --month YYYY-MM [--months 12] [--repeat 3] [--db DSN]
        bench data [--scale 50] [--seed 1] [--through visits] [--data-months 24] [--db DSN]
 
 import: writes a visits CSV of N rows (and the customers and advisors it names) to a temporary
@@ -40,6 +42,9 @@ service advisors, dated across its visits' days.
 churn: times one month's full assessment and the months before it, on the database as it is,
 first and --repeat times more, then the plain SQL a user would write (a window over all visits)
 for the same months.
+kpi: times the whole catalog's values for every employee and every group, for --month and then
+for the --months months ending there by month, first and --repeat times more, on the database as
+it is, with the rows computed, this process's CPU time and peak memory.
 data: builds the demo organisation's data at --scale into an empty database (SQLite or
 PostgreSQL), the kinds up to --through only: at scale 50, through visits, about 10 million
 visits of 1 million customers, the churn benchmark's data.`)
@@ -72,6 +77,8 @@ visits of 1 million customers, the churn benchmark's data.`)
 	switch sub {
 	case "churn":
 		return m.benchChurn(ctx, *dsn, *month, *months, *repeat, !*noPlain)
+	case "kpi":
+		return m.benchKPI(ctx, *dsn, *month, *months, *repeat)
 	case "data":
 		return m.benchData(ctx, *dsn, *scale, *seed, *through, *nMonths)
 	}
@@ -307,6 +314,57 @@ func (m *Main) benchChurn(ctx context.Context, dsn, month string, months, repeat
 	fmt.Fprintf(m.Stdout, "  plain SQL (window over all visits, department count only), %d months: %s (CPU %s); csperf's best is %.1f× faster\n",
 		months, ms(wall), ms(cpu), wall.Seconds()/best.Seconds())
 	fmt.Fprintf(m.Stdout, "  load average after %s\n", loadAvg())
+	return nil
+}
+
+// benchKPI times the whole catalog for every employee and group: one month,
+// then months months by month.
+func (m *Main) benchKPI(ctx context.Context, dsn, month string, months, repeat int) error {
+	mm, err := csperf.ParseMonth(month)
+	if err != nil {
+		return csperf.FieldErrorf("month", "%v", err)
+	}
+	db, err := m.open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	values := func(p kpi.Period, by string) (int, error) {
+		n := 0
+		for _, level := range []string{kpi.LevelEmployee, kpi.LevelGroup} {
+			rows, err := db.KPIValues(ctx, kpi.Query{Level: level, Period: p, By: by})
+			if err != nil {
+				return 0, err
+			}
+			n += len(rows)
+		}
+		return n, nil
+	}
+	fmt.Fprintf(m.Stdout, "engine %s, load average %s\n", db.Engine(), loadAvg())
+	for _, c := range []struct {
+		name string
+		p    kpi.Period
+		by   string
+	}{
+		{"one month " + mm.String(), kpi.MonthPeriod(mm), ""},
+		{fmt.Sprintf("%d months to %s by month", months, mm), kpi.Period{Start: (mm - csperf.Month(months-1)).First(), End: mm.Last()}, "month"},
+	} {
+		line, rows := "", 0
+		for i := 0; i <= repeat; i++ {
+			start, cpu := time.Now(), cpuTime()
+			if rows, err = values(c.p, c.by); err != nil {
+				return err
+			}
+			if i == 0 {
+				line = "first "
+			} else {
+				line += ", "
+			}
+			line += fmt.Sprintf("%s (CPU %s)", ms(time.Since(start)), ms(cpuTime()-cpu))
+		}
+		fmt.Fprintf(m.Stdout, "  %s: %d rows; %s\n", c.name, rows, line)
+	}
+	fmt.Fprintf(m.Stdout, "  peak memory %s\n", peakRSS())
 	return nil
 }
 
