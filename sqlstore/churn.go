@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"csperf"
 	"csperf/churn"
@@ -135,10 +136,18 @@ func scanStrings(rows *sql.Rows, err error) ([]string, error) {
 // next visit after the end of m) whatever the threshold: the read is as
 // long as the answer, not the month. The base month's visits per advisor
 // and day come from visit_days, kept with the visits.
-func (db *DB) churnMonth(ctx context.Context, m csperf.Month, n int) (churn.MonthInput, error) {
+func (db *DB) churnMonth(ctx context.Context, m csperf.Month, n int) (in churn.MonthInput, err error) {
+	err = db.serialRead(ctx, func(q querier) error {
+		in, err = db.churnMonthQ(ctx, q, m, n)
+		return err
+	})
+	return in, err
+}
+
+func (db *DB) churnMonthQ(ctx context.Context, q querier, m csperf.Month, n int) (churn.MonthInput, error) {
 	in := churn.MonthInput{Month: m}
 	base := m - csperf.Month(n)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT advisor_id, visit_date, visits FROM visit_days WHERE visit_date >= ? AND visit_date <= ?`),
+	rows, err := q.QueryContext(ctx, db.q(`SELECT advisor_id, visit_date, visits FROM visit_days WHERE visit_date >= ? AND visit_date <= ?`),
 		db.d.arg(base.First()), db.d.arg(base.Last()))
 	if err != nil {
 		return in, fmt.Errorf("churn base visits: %w", err)
@@ -166,7 +175,7 @@ func (db *DB) churnMonth(ctx context.Context, m csperf.Month, n int) (churn.Mont
 		if i == 1 {
 			args = append(args, db.d.arg(m.Last()))
 		}
-		rows, err := db.r.QueryContext(ctx, db.q(`SELECT customer_id, visit_id, visit_date, advisor_id FROM visits WHERE `+bm+` AND `+cond), args...)
+		rows, err := q.QueryContext(ctx, db.q(`SELECT customer_id, visit_id, visit_date, advisor_id FROM visits WHERE `+bm+` AND `+cond), args...)
 		if err != nil {
 			return in, fmt.Errorf("churned customers: %w", err)
 		}
@@ -185,6 +194,65 @@ func (db *DB) churnMonth(ctx context.Context, m csperf.Month, n int) (churn.Mont
 	}
 	in.Churned = mergeByCustomer(runs[0], runs[1])
 	return in, nil
+}
+
+// deptChurnCache keeps the department figures of the months before an
+// assessed one (the managers' line compares with three of them), so that
+// assessing consecutive months reads each once. An entry stands while the
+// visits' data version it was read under does: every write of visits, by
+// any path, bumps it in the same transaction (triggers on both engines).
+type deptChurnCache struct {
+	mu   sync.Mutex
+	vers string
+	figs map[[2]int]churn.DeptFigure // (month, threshold)
+}
+
+func (c *deptChurnCache) get(ctx context.Context, db *DB, vers string, m csperf.Month, n int) (churn.DeptFigure, error) {
+	key := [2]int{int(m), n}
+	c.mu.Lock()
+	if c.vers == vers {
+		if f, ok := c.figs[key]; ok {
+			c.mu.Unlock()
+			return f, nil
+		}
+	}
+	c.mu.Unlock()
+	f, err := db.churnDepartment(ctx, m, n)
+	if err != nil {
+		return f, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.figs == nil || c.vers != vers || len(c.figs) >= 1000 {
+		c.vers, c.figs = vers, map[[2]int]churn.DeptFigure{}
+	}
+	c.figs[key] = f
+	return f, nil
+}
+
+// serialRead runs fn's reads without parallel workers on PostgreSQL (a
+// read-only transaction with max_parallel_workers_per_gather 0; SQLite
+// has none). The churn reads are short index ranges, a few thousand
+// entries, whose row counts the planner overestimates a hundredfold (it
+// cannot know that few of a month's visits have a next visit after a
+// given date): it then plans parallel workers, whose start-up took 100 to
+// 200 ms per statement on a busy 2-core machine against 15 ms without.
+func (db *DB) serialRead(ctx context.Context, fn func(q querier) error) error {
+	if db.d.engine != postgres {
+		return fn(db.r)
+	}
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // mergeByCustomer returns a and b in one slice in customer order, sorting
@@ -216,10 +284,12 @@ func (db *DB) churnDepartment(ctx context.Context, m csperf.Month, n int) (churn
 	base := m - csperf.Month(n)
 	ph, month := db.d.visitMonthArg(base)
 	bm := db.d.visitMonth("visit_date") + ` = ` + ph
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT (SELECT COUNT(*) FROM visits WHERE `+bm+` AND next_date IS NULL)
+	err := db.serialRead(ctx, func(q querier) error {
+		return q.QueryRowContext(ctx, db.q(`SELECT (SELECT COUNT(*) FROM visits WHERE `+bm+` AND next_date IS NULL)
 		+ (SELECT COUNT(*) FROM visits WHERE `+bm+` AND next_date > ?),
 		(SELECT COALESCE(`+db.d.sumInt("visits")+`, 0) FROM visit_days WHERE visit_date >= ? AND visit_date <= ?)`),
-		month, month, db.d.arg(m.Last()), db.d.arg(base.First()), db.d.arg(base.Last())).Scan(&f.Churned, &f.Visits)
+			month, month, db.d.arg(m.Last()), db.d.arg(base.First()), db.d.arg(base.Last())).Scan(&f.Churned, &f.Visits)
+	})
 	if err != nil {
 		return f, fmt.Errorf("churn department %s: %w", m, err)
 	}
@@ -250,9 +320,13 @@ func (db *DB) computeChurn(ctx context.Context, m csperf.Month, s churn.Settings
 	if err != nil {
 		return nil, err
 	}
+	vers, err := db.countVersions(ctx, "visits", false)
+	if err != nil {
+		return nil, err
+	}
 	var prev [3]churn.DeptFigure
 	for i := range prev {
-		if prev[i], err = db.churnDepartment(ctx, m-csperf.Month(i+1), s.Threshold); err != nil {
+		if prev[i], err = db.deptChurn.get(ctx, db, vers, m-csperf.Month(i+1), s.Threshold); err != nil {
 			return nil, err
 		}
 	}

@@ -52,9 +52,10 @@ func TestChurnMatchesDefinition(t *testing.T) {
 			visits = append(visits, v)
 			recs = append(recs, csperf.Record{"visit_id": v.ID, "customer_id": v.CustomerID, "advisor_id": v.AdvisorID, "visit_date": v.Date})
 		}
-		// Two imports, so that next dates are also maintained across files.
-		mustImport(t, db, "visits", recs[:250]...)
-		mustImport(t, db, "visits", recs[250:]...)
+		// Before any visit: every month has no rate, and no error.
+		if _, err := db.ChurnReport(ctx, csperf.MakeMonth(2015, 1), churn.DefaultSettings()); err != nil {
+			t.Fatalf("no visits yet: %v", err)
+		}
 		org := churn.Org{Groups: []string{"G1", "G2"}, Specialists: []string{"S1"},
 			Memberships: []churn.Membership{{EmployeeID: "A1", GroupID: "G1", From: d("2014-01-01"), To: churn.Open},
 				{EmployeeID: "A2", GroupID: "G1", From: d("2014-01-01"), To: d("2014-06-15")},
@@ -63,29 +64,39 @@ func TestChurnMatchesDefinition(t *testing.T) {
 			Coverage: []churn.Coverage{{SpecialistID: "S1", AdvisorID: "A1", From: d("1900-01-01"), To: churn.Open},
 				{SpecialistID: "S1", AdvisorID: "A2", From: d("1900-01-01"), To: churn.Open}},
 			Managers: []churn.Manager{{EmployeeID: "M1", Position: "service_manager"}}}
-		for _, n := range []int{8, 3} {
-			s := churn.DefaultSettings()
-			s.Threshold = n
-			for m := csperf.MakeMonth(2014, 4); m <= csperf.MakeMonth(2016, 3); m++ {
-				got, err := db.ChurnReport(ctx, m, s)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var prev [3]churn.DeptFigure
-				for i := range prev {
-					prev[i] = churn.FromVisits(visits, m-csperf.Month(i+1), n).Department()
-				}
-				want, err := churn.Assess(churn.FromVisits(visits, m, n), prev, org, s)
-				if err != nil {
-					t.Fatal(err)
-				}
-				gj, _ := json.Marshal(got)
-				wj, _ := json.Marshal(want)
-				if string(gj) != string(wj) {
-					t.Fatalf("N=%d %s:\n got %s\nwant %s", n, m, gj, wj)
+		check := func(stage string, visits []churn.Visit) {
+			for _, n := range []int{8, 3} {
+				s := churn.DefaultSettings()
+				s.Threshold = n
+				for m := csperf.MakeMonth(2014, 4); m <= csperf.MakeMonth(2016, 3); m++ {
+					got, err := db.ChurnReport(ctx, m, s)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var prev [3]churn.DeptFigure
+					for i := range prev {
+						prev[i] = churn.FromVisits(visits, m-csperf.Month(i+1), n).Department()
+					}
+					want, err := churn.Assess(churn.FromVisits(visits, m, n), prev, org, s)
+					if err != nil {
+						t.Fatal(err)
+					}
+					gj, _ := json.Marshal(got)
+					wj, _ := json.Marshal(want)
+					if string(gj) != string(wj) {
+						t.Fatalf("%s: N=%d %s:\n got %s\nwant %s", stage, n, m, gj, wj)
+					}
 				}
 			}
 		}
+		// Two imports, so that next dates are also maintained across files,
+		// and every month assessed after each: nothing read before the
+		// second file (the previous months' department figures are kept
+		// between calls) may survive it.
+		mustImport(t, db, "visits", recs[:250]...)
+		check("first file", visits[:250])
+		mustImport(t, db, "visits", recs[250:]...)
+		check("second file", visits)
 	})
 }
 

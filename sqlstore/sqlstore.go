@@ -30,8 +30,9 @@ type DB struct {
 	// times without an offset are read and events are dated.
 	Loc *time.Location
 
-	counts   countCache
-	kpiCache kpiCache
+	counts    countCache
+	kpiCache  kpiCache
+	deptChurn deptChurnCache
 }
 
 // Open opens the database named by dsn: "sqlite:PATH" (a bare path is taken
