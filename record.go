@@ -33,6 +33,9 @@ type Scope struct {
 // RecordService reads and writes records of every kind.
 type RecordService interface {
 	GetRecord(ctx context.Context, k *Kind, key []string) (Record, error)
+	// GetRecords returns the records of a kind whose key is one field, by
+	// id, in few statements; ids without a record are absent.
+	GetRecords(ctx context.Context, k *Kind, ids []string) (map[string]Record, error)
 	ListRecords(ctx context.Context, k *Kind, f RecordFilter) ([]Record, int, error)
 	CreateRecord(ctx context.Context, k *Kind, r Record) error
 	UpdateRecord(ctx context.Context, k *Kind, key []string, upd Record) (Record, error)

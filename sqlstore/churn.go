@@ -572,19 +572,53 @@ func (db *DB) ChurnReasons(ctx context.Context, m csperf.Month, n int) (churnRea
 	if err != nil {
 		return nil, nil, err
 	}
+	// One statement per chunk of customers (return_visits_customer,
+	// migration 0009) reads their return visits with a reason, newest
+	// first as the database orders them; each customer's first one after
+	// their last visit gives the reason.
 	by := map[string][]string{}
-	for _, c := range in.Churned {
-		var reason sql.NullString
-		err := db.r.QueryRowContext(ctx, db.q(`SELECT churn_reason FROM return_visits WHERE customer_id = ? AND done_date > ? AND churn_reason IS NOT NULL
-			ORDER BY done_date DESC, return_visit_id DESC LIMIT 1`), c.CustomerID, db.d.arg(c.LastVisit)).Scan(&reason)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	for start := 0; start < len(in.Churned); start += getRecordsChunk {
+		chunk := in.Churned[start:min(start+getRecordsChunk, len(in.Churned))]
+		last := make(map[string]csperf.Date, len(chunk))
+		args := make([]any, 0, len(chunk)+1)
+		first := chunk[0].LastVisit
+		for _, c := range chunk {
+			last[c.CustomerID] = c.LastVisit
+			args = append(args, c.CustomerID)
+			first = min(first, c.LastVisit)
+		}
+		args = append(args, db.d.arg(first))
+		marks := strings.Repeat("?, ", len(chunk))
+		rows, err := db.r.QueryContext(ctx, db.q(`SELECT customer_id, done_date, churn_reason FROM return_visits
+			WHERE customer_id IN (`+marks[:len(marks)-2]+`) AND done_date > ? AND churn_reason IS NOT NULL
+			ORDER BY customer_id, done_date DESC, return_visit_id DESC`), args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("churn reasons: %w", err)
+		}
+		reason := make(map[string]string, len(chunk))
+		for rows.Next() {
+			var id, r string
+			var done csperf.Date
+			if err := rows.Scan(&id, &done, &r); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			if _, ok := reason[id]; !ok && done > last[id] {
+				reason[id] = r
+			}
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
 			return nil, nil, err
 		}
-		r := reason.String
-		if r == "" {
-			r = "not yet asked"
+		rows.Close()
+		for _, c := range chunk {
+			r := reason[c.CustomerID]
+			if r == "" {
+				r = "not yet asked"
+			}
+			by[r] = append(by[r], c.CustomerID)
 		}
-		by[r] = append(by[r], c.CustomerID)
 	}
 	churnReasons = reasonCounts(by)
 	by = map[string][]string{}
