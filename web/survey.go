@@ -416,6 +416,8 @@ func (s *Server) surveyPublicSubmit(w http.ResponseWriter, r *http.Request) {
 		s.surveyGone(w, r, err)
 		return
 	}
+	// A new survey moves satisfaction KPIs, as an import of surveys does.
+	s.evaluateAlertsAfter("survey answer", "surveys")
 	d.State = "thanks"
 	s.render(w, r, http.StatusOK, "survey", p)
 }

@@ -192,17 +192,17 @@ func (s *Server) importUpload(ctx context.Context, k *csperf.Kind, up *upload, u
 	if err != nil {
 		return nil, err
 	}
-	s.evaluateAlertsAfterImport(k.Name)
+	s.evaluateAlertsAfter("import", k.Name)
 	return res, nil
 }
 
-// evaluateAlertsAfterImport evaluates targets and goals (issue 4) once an
-// import has committed, in the background: the import's answer never
-// waits for it and never fails because of it; a failure is logged (store
-// errors name ids and SQL, no personal data). Imports arriving while an
-// evaluation runs are covered by one more evaluation after it, not one
-// each.
-func (s *Server) evaluateAlertsAfterImport(kind string) {
+// evaluateAlertsAfter evaluates targets and goals (issue 4) once an import
+// or a survey answered through a link (cause) has committed records of
+// kind, in the background: the answer to the request never waits for it
+// and never fails because of it; a failure is logged (store errors name
+// ids and SQL, no personal data). Changes arriving while an evaluation
+// runs are covered by one more evaluation after it, not one each.
+func (s *Server) evaluateAlertsAfter(cause, kind string) {
 	if s.cfg.Alerts == nil {
 		return
 	}
@@ -222,9 +222,9 @@ func (s *Server) evaluateAlertsAfterImport(kind string) {
 			as, err := s.cfg.Alerts.EvaluateAlerts(ctx, s.cfg.Now())
 			cancel()
 			if err != nil && s.bgCtx.Err() == nil {
-				s.cfg.Logger.Error("evaluate alerts after import", "kind", kind, "err", err)
+				s.cfg.Logger.Error("evaluate alerts after "+cause, "kind", kind, "err", err)
 			} else if err == nil {
-				s.cfg.Logger.Info("alerts evaluated after import", "kind", kind, "new", len(as))
+				s.cfg.Logger.Info("alerts evaluated after "+cause, "kind", kind, "new", len(as))
 			}
 			s.alertMu.Lock()
 			if !s.alertAgain {
