@@ -573,7 +573,7 @@ func (db *DB) ChurnReasons(ctx context.Context, m csperf.Month, n int) (churnRea
 		return nil, nil, err
 	}
 	// One statement per chunk of customers (return_visits_customer,
-	// migration 0009) reads their return visits with a reason, newest
+	// migration 0010) reads their return visits with a reason, newest
 	// first as the database orders them; each customer's first one after
 	// their last visit gives the reason.
 	by := map[string][]string{}

@@ -1,4 +1,4 @@
--- 0009: return visits by customer and date, so that the reasons the
+-- 0010: return visits by customer and date, so that the reasons the
 -- churned customers of a month gave (ChurnReasons: each customer's latest
 -- return visit after their last visit) are read per customer directly,
 -- in one statement per chunk of customers, instead of a scan of every
