@@ -91,14 +91,16 @@ func (s *Server) showChurn(w http.ResponseWriter, r *http.Request, status int, s
 			tc.Labels = append(tc.Labels, mm.String())
 			tc.Links = append(tc.Links, "/churn?month="+mm.String())
 			var v *float64
+			text := "—"
 			if i == 0 {
 				if rep.Department.Rate != nil {
-					v = percentValue(*rep.Department.Rate)
+					v, text = percentValue(*rep.Department.Rate), *rep.Department.Rate
 				}
 			} else if rr, err := s.churnReport(r, mm, ""); err == nil && rr.Department.Rate != nil {
-				v = percentValue(*rr.Department.Rate)
+				v, text = percentValue(*rr.Department.Rate), *rr.Department.Rate
 			}
 			tc.Series[0].Data = append(tc.Series[0].Data, v)
+			tc.Series[0].Text = append(tc.Series[0].Text, text)
 		}
 		d.TrendChart = toJSON(tc)
 	}

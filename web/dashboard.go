@@ -48,7 +48,12 @@ type chart struct {
 type chartSeries struct {
 	Name string     `json:"name"`
 	Data []*float64 `json:"data"`
-	Line *float64   `json:"line,omitempty"` // a benchmark drawn across
+	// Text is each point as the page's tables show it ("12.50%", "4.5 h",
+	// "—"): the tooltips show it, never the float that places the point.
+	Text []string `json:"text,omitempty"`
+	Line *float64 `json:"line,omitempty"` // a benchmark drawn across
+	// LineText is the benchmark as the tables show it.
+	LineText string `json:"line_text,omitempty"`
 	// Links are where clicking each point goes, when they differ by
 	// series (the KPI explorer's drill-down); else chart.Links.
 	Links []string `json:"links,omitempty"`
@@ -88,6 +93,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		vc.Labels = append(vc.Labels, m.String())
 		f := float64(n)
 		vc.Series[0].Data = append(vc.Series[0].Data, &f)
+		vc.Series[0].Text = append(vc.Series[0].Text, p.Num(n))
 		vc.Links = append(vc.Links, "/r/visits?from="+m.First().String()+"&to="+m.Last().String())
 	}
 	d.VisitChart = toJSON(vc)
@@ -119,14 +125,17 @@ func groupChart(p *page, rep *churn.Report) chart {
 	c := chart{Type: "bar", Unit: "%", Series: []chartSeries{{Name: p.T("churn.group_rate")}}}
 	if rep.Average != nil {
 		c.Series[0].Line = percentValue(rep.Average.Rate)
+		c.Series[0].LineText = rep.Average.Rate
 	}
 	for _, g := range rep.Groups {
 		c.Labels = append(c.Labels, g.GroupID)
 		var v *float64
+		text := "—"
 		if g.Rate != nil {
-			v = percentValue(*g.Rate)
+			v, text = percentValue(*g.Rate), *g.Rate
 		}
 		c.Series[0].Data = append(c.Series[0].Data, v)
+		c.Series[0].Text = append(c.Series[0].Text, text)
 		c.Links = append(c.Links, "/churn?month="+rep.Month.String()+"#group-"+g.GroupID)
 	}
 	return c

@@ -75,6 +75,25 @@ func TestBrowserKPI(t *testing.T) {
 		}
 	})
 
+	t.Run("tooltips round as the table does", func(t *testing.T) {
+		// G1 in December: A1's 3 of 5 and A2's 1 of 2 surveys satisfied,
+		// 4/7 = 57.142857…%, which the table shows as 57.1%.
+		must(t, ctx, "explorer", chromedp.Navigate(base+"/kpis?kpi=csat&scope=group&id=G1&period=2015-11..2015-12&by=month"), chromedp.WaitVisible("#kpis-trend canvas"))
+		if table := run(t, ctx, "table", chromedp.Text("#kpis-table")); !strings.Contains(table, "57.1%") {
+			t.Fatalf("table = %q", table)
+		}
+		run(t, ctx, "show tip", chromedp.Evaluate[bool](`(() => {
+			const el = document.querySelector("#kpis-trend");
+			el.scrollIntoView({block: "center"});
+			echarts.getInstanceByDom(el).dispatchAction({type: "showTip", seriesIndex: 0, dataIndex: 1});
+			return true; })()`))
+		tip := run(t, ctx, "tooltip", chromedp.Poll[string](`(() => { const el = document.querySelector("#kpis-trend .chart-tip");
+			return el && el.textContent.includes("2015-12") ? el.textContent : ""; })()`, chromedp.WithPollingTimeout(30*time.Second)))
+		if !strings.Contains(tip, "57.1%") || strings.Contains(tip, "57.14") {
+			t.Errorf("tooltip = %q, want the table's 57.1%%", tip)
+		}
+	})
+
 	t.Run("drill-down from a chart point", func(t *testing.T) {
 		must(t, ctx, "explorer", chromedp.Navigate(explorer), chromedp.WaitVisible("#kpis-trend canvas"))
 		// Where ECharts drew December's point, in the page's viewport.

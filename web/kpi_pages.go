@@ -537,14 +537,26 @@ func (s *Server) goalPageData(r *http.Request, lang string) (map[string]any, err
 	expected := chartSeries{Name: msg(lang, "goals.expected_path")}
 	target := g.Target.Value.Rat()
 	expectedAny := false
+	orDash := func(s string) string {
+		if s == "" {
+			return "—"
+		}
+		return s
+	}
 	for _, cp := range t.Checkpoints {
 		c.Labels = append(c.Labels, cp.Period.String())
 		period.Data = append(period.Data, rowNumber(t.def.Unit, cp.Numerator, cp.Denominator))
+		period.Text = append(period.Text, orDash(cp.Value))
 		actual.Data = append(actual.Data, rowNumber(t.def.Unit, cp.Actual.Num, cp.Actual.Den))
+		actual.Text = append(actual.Text, orDash(cp.Actual.Display))
 		expected.Data = append(expected.Data, chartValue(t.def.Unit, cp.expected))
+		expected.Text = append(expected.Text, orDash(cp.Expected))
 		expectedAny = expectedAny || cp.expected != nil
 	}
 	actual.Line = chartValue(t.def.Unit, target)
+	if target != nil {
+		actual.LineText = kpi.FormatRat(t.def.Unit, target)
+	}
 	c.Series = []chartSeries{actual, period}
 	if expectedAny {
 		c.Series = append(c.Series, expected)

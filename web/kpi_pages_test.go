@@ -5,11 +5,13 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"csperf"
+	"csperf/kpi"
 	"csperf/sqlstore"
 )
 
@@ -213,5 +215,27 @@ func TestKPIInput(t *testing.T) {
 		if got := kpiInput(field); got != want {
 			t.Errorf("kpiInput(%q) = %q, want %q", field, got, want)
 		}
+	}
+}
+
+// TestChartTexts: every point of a chart carries the text the tables show
+// for it, which the tooltips show, and points are placed in the unit the
+// tables use (hours, not seconds).
+func TestChartTexts(t *testing.T) {
+	dec, nov := kpi.MonthPeriod(csperf.MakeMonth(2015, 12)), kpi.MonthPeriod(csperf.MakeMonth(2015, 11))
+	rows := []kpi.Row{
+		{KPI: "csat", Unit: kpi.Percent, Scope: "group", ID: "G1", Period: nov, Numerator: 1, Denominator: 2, Value: "50.0%"},
+		{KPI: "csat", Unit: kpi.Percent, Scope: "group", ID: "G1", Period: dec, Numerator: 4, Denominator: 7, Value: "57.1%"},
+		{KPI: "first_response", Unit: kpi.Hours, Scope: "group", ID: "G1", Period: dec, Numerator: 16200, Denominator: 1, Value: "4.5 h"},
+	}
+	c := kpiChart("zh", rows)
+	if len(c.Series) != 2 || !slices.Equal(c.Series[0].Text, []string{"50.0%", "57.1%"}) || !slices.Equal(c.Series[1].Text, []string{"", "4.5 h"}) {
+		t.Fatalf("texts: %+v", c.Series)
+	}
+	if v := c.Series[1].Data[1]; v == nil || *v != 4.5 {
+		t.Errorf("4.5 h placed at %v", v)
+	}
+	if c.Series[1].Data[0] != nil {
+		t.Errorf("a period without a row has a point")
 	}
 }

@@ -74,6 +74,7 @@ func (s *Server) kpiTiles(r *http.Request, p *page) (string, []kpiTile, error) {
 		for _, row := range mine {
 			sc.Labels = append(sc.Labels, row.Period.String())
 			sc.Series[0].Data = append(sc.Series[0].Data, rowNumber(row.Unit, row.Numerator, row.Denominator))
+			sc.Series[0].Text = append(sc.Series[0].Text, row.Value)
 		}
 		tiles = append(tiles, kpiTile{Row: cur, Name: sc.Series[0].Name, Spark: toJSON(sc),
 			Href: "/kpis?kpi=" + id + "&scope=" + q.Level + "&id=" + q.ID + "&period=" + (last - 11).String() + ".." + last.String() + "&by=month"})

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"net/http"
 	"net/url"
 	"slices"
@@ -54,11 +55,7 @@ func rowNumber(unit kpi.Unit, num, den int64) *float64 {
 	if den == 0 {
 		return nil
 	}
-	v := float64(num) / float64(den)
-	if unit == kpi.Percent {
-		v *= 100
-	}
-	return &v
+	return chartValue(unit, big.NewRat(num, den))
 }
 
 type kpiOption struct {
@@ -169,9 +166,10 @@ func kpiChart(lang string, rows []kpi.Row) chart {
 			}
 			i = len(c.Series)
 			series[key] = i
-			c.Series = append(c.Series, chartSeries{Name: name, Data: make([]*float64, len(c.Labels))})
+			c.Series = append(c.Series, chartSeries{Name: name, Data: make([]*float64, len(c.Labels)), Text: make([]string, len(c.Labels))})
 		}
 		c.Series[i].Data[labels[row.Period.String()]] = rowNumber(row.Unit, row.Numerator, row.Denominator)
+		c.Series[i].Text[labels[row.Period.String()]] = row.Value
 	}
 	return c
 }

@@ -4,6 +4,21 @@
 (function () {
   "use strict";
 
+  // A value as the tables show it: the server's text for the point when
+  // it sends one (its own rounding and unit, "4.5 h", "12.50%"), else at
+  // most two decimals. Never the float that only places the point.
+  function shown(v, pct) {
+    if (v == null || typeof v !== "number" || isNaN(v)) { return "—"; }
+    var t = Number.isInteger(v) ? String(v) : v.toFixed(2);
+    return pct ? t + "%" : t;
+  }
+  function pointText(c, si, di, v) {
+    var s = (c.series || [])[si];
+    var t = s && s.text ? s.text[di] : null;
+    return t != null && t !== "" ? t : shown(v, c.unit === "%");
+  }
+  function esc(t) { return echarts.format.encodeHTML(String(t)); }
+
   function chartOption(c) {
     var pct = c.unit === "%";
     // Several series (the KPI explorer, a goal's progress) get a legend
@@ -12,7 +27,15 @@
     return {
       animation: false,
       legend: many ? { top: 0, type: "scroll" } : undefined,
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : (pct ? v + "%" : v); } },
+      tooltip: { trigger: "axis", className: "chart-tip", formatter: function (ps) {
+        ps = [].concat(ps || []);
+        if (!ps.length) { return ""; }
+        var lines = [esc(ps[0].axisValueLabel != null ? ps[0].axisValueLabel : ps[0].name)];
+        ps.forEach(function (p) {
+          lines.push(p.marker + esc(p.seriesName) + "&nbsp;&nbsp;<b>" + esc(pointText(c, p.seriesIndex, p.dataIndex, p.value)) + "</b>");
+        });
+        return lines.join("<br>");
+      } },
       grid: { left: 56, right: 56, top: many ? 48 : 28, bottom: 48 },
       xAxis: { type: "category", data: c.labels || [], axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", axisLabel: { formatter: pct ? "{value}%" : "{value}" } },
@@ -21,7 +44,7 @@
           itemStyle: many ? undefined : { color: c.type === "bar" ? "#2f6fb3" : "#c0392b" } };
         if (s.line != null) {
           out.markLine = { symbol: "none", silent: true, lineStyle: { color: "#888", type: "dashed" },
-            label: { formatter: s.line + (pct ? "%" : "") }, data: [{ yAxis: s.line }] };
+            label: { formatter: s.line_text || shown(s.line, pct) }, data: [{ yAxis: s.line }] };
         }
         return out;
       })
