@@ -47,6 +47,14 @@ func TestCycleCommands(t *testing.T) {
 			if out := must("cycle", "rate", "2015-Q3-G1", "--file", ratings); !strings.Contains(out, "4 ratings read, 4 changed") {
 				t.Errorf("rate: %s", out)
 			}
+			// A file with ratings the user may not give: refused, exit 5
+			// (not allowed), naming each one; nothing changes.
+			must("user", "create", "--username", "li", "--role", "agent", "--employee", "A2", "--password", "Correct-Horse-42-battery")
+			other := write(t, dir, "r2.csv", "employee_id,item,source,points\nA1,csat,self,50\nA2,csat,self,70\n")
+			fails(5, "rating 1 (A1/csat/self): user li (agent) may not give this rating", "cycle", "rate", "2015-Q3-G1", "--file", other, "--as", "li")
+			if out := must("cycle", "rate", "2015-Q3-G1", "--file", ratings); !strings.Contains(out, "4 ratings read, 0 changed") {
+				t.Errorf("a refused file changed ratings: %s", out)
+			}
 			badFile := write(t, dir, "bad.csv", "工号,考核项,评价来源,分数\nA1,csat,自评,ninety\n")
 			fails(2, "bad.csv:2: column points:", "cycle", "rate", "2015-Q3-G1", "--file", badFile)
 			fails(2, "has no item \"teamwork\"", "cycle", "rate", "2015-Q3-G1", "--employee", "A1", "--item", "teamwork", "--source", "self", "--points", "50")
