@@ -14,11 +14,12 @@ import (
 // cycle, the plans with their participants' scores and each plan's
 // effect). They have the policy of their API routes (policyCycleReport),
 // and the store checks the caller's scope as it does for the API. Plans
-// are created and scored through the CLI or the API, not on these pages.
+// are created, edited and scored on the pages of training_pages.go.
 func (s *Server) registerCycleReportPages() {
 	s.route("GET /cycles/promotions", policyCycleReport, s.promotionsPage)
 	s.route("GET /cycles/raises", policyCycleReport, s.raisesPage)
 	s.route("GET /training", policyCycleReport, s.trainingPage)
+	s.registerTrainingPages()
 }
 
 func (s *Server) promotionsPage(w http.ResponseWriter, r *http.Request) {
@@ -146,7 +147,7 @@ func (s *Server) trainingPage(w http.ResponseWriter, r *http.Request) {
 		}
 		plans = append(plans, planView{Plan: pl, Effect: ce})
 	}
-	d["Plans"] = plans
+	d["Plans"], d["CanPlan"] = plans, policyCycleManage.allows(userOf(r).Role)
 	p.Data = d
 	s.render(w, r, status, "training", p)
 }

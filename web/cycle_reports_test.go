@@ -106,7 +106,7 @@ func TestCycleReportPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		want(m.get("/training"), 200, "training", `id="training-employees"`, "2016-main", "A2 李四", "专项培训", "团队合作能力 50.00",
-			`id="plan-P1"`, "客户沟通技巧", "外部专家", "80.00", "<code>teamwork</code>", "通过命令行或 API")
+			`id="plan-P1"`, "客户沟通技巧", "外部专家", "80.00", "<code>teamwork</code>", `href="/training/plans/P1"`)
 		want(m.get("/training?cycle=2015-main"), 409, "needs of a cycle not closed", `id="training-error"`)
 
 		for _, role := range []string{"agent", "supervisor"} {

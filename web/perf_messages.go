@@ -54,7 +54,7 @@ var perfMessages = map[string]map[string]string{
 }
 
 func init() {
-	for _, msgs := range []map[string]map[string]string{perfMessages, cycleMessages} {
+	for _, msgs := range []map[string]map[string]string{perfMessages, cycleMessages, trainingMessages} {
 		for lang, m := range msgs {
 			for k, v := range m {
 				catalog[lang][k] = v

@@ -198,6 +198,7 @@ var webZHRules = []rule{
 	r(`^give the employee the objection is for$`, `请填写申诉针对的员工`),
 	r(`^you may object only to your own result$`, `您只能对自己的结果提出申诉`),
 	r(`^no such record$`, `没有该记录`),
+	r(`^training plan (\S+) exists already$`, `培训计划 ${1} 已存在`),
 	r(`^cross-origin request refused$`, `已拒绝跨站请求`),
 	r(`^your password has expired; change it at /password$`, `您的密码已过期，请在 /password 修改`),
 	r(`^your role must sign in with two factors; set it up at /account/totp$`, `您的角色须使用双因素登录，请在 /account/totp 设置`),
