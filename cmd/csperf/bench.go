@@ -44,7 +44,8 @@ first and --repeat times more, then the plain SQL a user would write (a window o
 for the same months.
 kpi: times the whole catalog's values for every employee and every group, for --month and then
 for the --months months ending there by month, first and --repeat times more, on the database as
-it is, with the rows computed, this process's CPU time and peak memory.
+it is, with the rows computed, this process's CPU time and peak memory; then the plain SQL a
+report without roll-ups would run over the raw events for the same months (--no-plain skips it).
 data: builds the demo organisation's data at --scale into an empty database (SQLite or
 PostgreSQL), the kinds up to --through only: at scale 50, through visits, about 10 million
 visits of 1 million customers, the churn benchmark's data.`)
@@ -78,7 +79,7 @@ visits of 1 million customers, the churn benchmark's data.`)
 	case "churn":
 		return m.benchChurn(ctx, *dsn, *month, *months, *repeat, !*noPlain)
 	case "kpi":
-		return m.benchKPI(ctx, *dsn, *month, *months, *repeat)
+		return m.benchKPI(ctx, *dsn, *month, *months, *repeat, !*noPlain)
 	case "data":
 		return m.benchData(ctx, *dsn, *scale, *seed, *through, *nMonths)
 	}
@@ -319,7 +320,7 @@ func (m *Main) benchChurn(ctx context.Context, dsn, month string, months, repeat
 
 // benchKPI times the whole catalog for every employee and group: one month,
 // then months months by month.
-func (m *Main) benchKPI(ctx context.Context, dsn, month string, months, repeat int) error {
+func (m *Main) benchKPI(ctx context.Context, dsn, month string, months, repeat int, plain bool) error {
 	mm, err := csperf.ParseMonth(month)
 	if err != nil {
 		return csperf.FieldErrorf("month", "%v", err)
@@ -341,14 +342,17 @@ func (m *Main) benchKPI(ctx context.Context, dsn, month string, months, repeat i
 		return n, nil
 	}
 	fmt.Fprintf(m.Stdout, "engine %s, load average %s\n", db.Engine(), loadAvg())
-	for _, c := range []struct {
-		name string
-		p    kpi.Period
-		by   string
+	cases := []struct {
+		name  string
+		p     kpi.Period
+		by    string
+		first time.Duration
 	}{
-		{"one month " + mm.String(), kpi.MonthPeriod(mm), ""},
-		{fmt.Sprintf("%d months to %s by month", months, mm), kpi.Period{Start: (mm - csperf.Month(months-1)).First(), End: mm.Last()}, "month"},
-	} {
+		{name: "one month " + mm.String(), p: kpi.MonthPeriod(mm)},
+		{name: fmt.Sprintf("%d months to %s by month", months, mm), p: kpi.Period{Start: (mm - csperf.Month(months-1)).First(), End: mm.Last()}, by: "month"},
+	}
+	for ci := range cases {
+		c := &cases[ci]
 		line, rows := "", 0
 		for i := 0; i <= repeat; i++ {
 			start, cpu := time.Now(), cpuTime()
@@ -356,6 +360,7 @@ func (m *Main) benchKPI(ctx context.Context, dsn, month string, months, repeat i
 				return err
 			}
 			if i == 0 {
+				c.first = time.Since(start)
 				line = "first "
 			} else {
 				line += ", "
@@ -365,6 +370,25 @@ func (m *Main) benchKPI(ctx context.Context, dsn, month string, months, repeat i
 		fmt.Fprintf(m.Stdout, "  %s: %d rows; %s\n", c.name, rows, line)
 	}
 	fmt.Fprintf(m.Stdout, "  peak memory %s\n", peakRSS())
+	if !plain {
+		return nil
+	}
+	// The plain SQL a report without roll-ups would run: per event kind,
+	// one aggregate by employee and one by group over the raw events of
+	// each month (the roll-up KPIs' numerators and denominators only).
+	for ci, c := range cases {
+		start := time.Now()
+		for mo := mm - csperf.Month(months-1); mo <= mm; mo++ {
+			if ci == 0 && mo != mm {
+				continue
+			}
+			if err := db.PlainKPISums(ctx, kpi.MonthPeriod(mo)); err != nil {
+				return err
+			}
+		}
+		w := time.Since(start)
+		fmt.Fprintf(m.Stdout, "  plain SQL, %s: %s; csperf's first run %.1f× faster\n", c.name, ms(w), float64(w)/float64(c.first))
+	}
 	return nil
 }
 
