@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,6 +63,11 @@ type loadConfig struct {
 	Now func() time.Time
 	// Log receives progress lines (sign-ins, the start of the timed run).
 	Log io.Writer
+	// Requests, when set, receives one line per timed request after the
+	// run: its start (Unix time in milliseconds), latency in milliseconds,
+	// page and error (or "-"), so that slow requests can be laid beside the
+	// server's events.
+	Requests io.Writer
 }
 
 // loadStat is one page's figures.
@@ -114,6 +121,7 @@ is waited out as Retry-After says.`)
 	dur := fs.Duration("duration", 60*time.Second, "how long the timed run lasts")
 	timeout := fs.Duration("timeout", 30*time.Second, "longest wait for one response (longer is an error)")
 	maxP99 := fs.Duration("max-p99", 0, "fail when any page's p99 is above this (0: report only)")
+	reqLog := fs.String("requests", "", "write one line per timed request to this file: start (Unix ms), latency (ms), page, error or -")
 	var logins, pages []string
 	fs.Func("login", "USER:PASSWORD to sign in as (repeatable)", func(s string) error { logins = append(logins, s); return nil })
 	fs.Func("page", "a page to request (repeatable; see above)", func(s string) error { pages = append(pages, s); return nil })
@@ -121,6 +129,16 @@ is waited out as Retry-After says.`)
 		return err
 	}
 	cfg := loadConfig{URL: *u, Users: *users, Duration: *dur, Timeout: *timeout, Log: m.Stderr}
+	if *reqLog != "" {
+		f, err := os.Create(*reqLog)
+		if err != nil {
+			return csperf.FieldErrorf("requests", "%v", err)
+		}
+		defer f.Close()
+		bw := bufio.NewWriter(f)
+		defer bw.Flush()
+		cfg.Requests = bw
+	}
 	if len(logins) == 0 {
 		logins = []string{"manager:csperf-demo-2015", "supervisor:csperf-demo-2015", "agent:csperf-demo-2015"}
 	}
@@ -261,6 +279,7 @@ func runLoad(ctx context.Context, cfg loadConfig) (*loadReport, error) {
 
 	type sample struct {
 		page int
+		at   time.Time
 		d    time.Duration
 		err  string
 	}
@@ -278,7 +297,7 @@ func runLoad(ctx context.Context, cfg loadConfig) (*loadReport, error) {
 				pi := c.pages[n%len(c.pages)]
 				t := time.Now()
 				status, _, err := c.get(ctx, base, paths[pi], cfg.Pages[pi].HX)
-				s := sample{page: pi, d: time.Since(t)}
+				s := sample{page: pi, at: t, d: time.Since(t)}
 				if err != nil {
 					s.err = err.Error()
 				} else if status/100 != 2 {
@@ -296,6 +315,26 @@ func runLoad(ctx context.Context, cfg loadConfig) (*loadReport, error) {
 	rep.LoadAvg[1] = loadAvg()
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if cfg.Requests != nil {
+		var lines []sample
+		for _, rs := range results {
+			lines = append(lines, rs...)
+		}
+		slices.SortFunc(lines, func(a, b sample) int { return a.at.Compare(b.at) })
+		for _, s := range lines {
+			e := s.err
+			if e == "" {
+				e = "-"
+			}
+			name := paths[s.page]
+			if cfg.Pages[s.page].HX {
+				name = "hx:" + name
+			}
+			if _, err := fmt.Fprintf(cfg.Requests, "%d %.1f %s %s\n", s.at.UnixMilli(), float64(s.d)/1e6, name, e); err != nil {
+				return nil, fmt.Errorf("request log: %w", err)
+			}
+		}
 	}
 	per := make([][]time.Duration, len(cfg.Pages))
 	stats := make([]loadStat, len(cfg.Pages))
