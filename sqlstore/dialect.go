@@ -32,18 +32,37 @@ type dialect struct{ engine engine }
 // openSQLite opens path for production use: WAL, a busy timeout, foreign
 // keys and NORMAL sync (durable at checkpoints, safe under WAL).
 func openSQLite(path string, readOnly bool) (*sql.DB, error) {
-	// Page caches are kept modest: SQLite's sorters take the cache size as
-	// their in-memory budget too, and a 1,000,000-row import must stay
-	// under 300 MiB (16 MiB here measured 162 MiB peak, 64 MiB 431 MiB).
-	q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-16384)&_txlock=immediate"
-	if readOnly {
-		q = "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=query_only(ON)&_pragma=cache_size(-32768)"
-	}
-	db, err := sql.Open("sqlite", "file:"+path+q)
+	db, err := sql.Open("sqlite", sqliteDSN(path, readOnly))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// sqliteDSN is the driver's name of the file at path with our settings.
+//
+// Page caches are kept modest: SQLite's sorters take the cache size as
+// their in-memory budget too, and a 1,000,000-row import must stay under
+// 300 MiB (16 MiB here measured 162 MiB peak, 64 MiB 431 MiB).
+//
+// Readers keep a small page cache (2 MiB) and read the file through a
+// memory map (mmap_size; SQLite maps at most the first 2 GiB). In WAL mode
+// every write, even one session's last-seen time, makes each reader drop
+// its whole page cache when it next begins to read; SQLite's page caches
+// share one lock (this build enables memory management), and the pure-Go
+// allocator hands freed cache pages back to the system one call each.
+// With 32 MiB caches, the first write after a quiet spell froze all four
+// readers for 3–5 s (goroutine dumps during `csperf bench load` showed
+// pager_reset → pcache1Truncate → madvise holding the cache lock while
+// every other reader waited for it). Pages read through the map are not
+// held in the page cache, so there is little to drop, and the
+// operating system's file cache keeps the data warm.
+func sqliteDSN(path string, readOnly bool) string {
+	q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-16384)&_txlock=immediate"
+	if readOnly {
+		q = "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=query_only(ON)&_pragma=cache_size(-2048)&_pragma=mmap_size(2147418112)"
+	}
+	return "file:" + path + q
 }
 
 // rebind turns ? placeholders into $1, $2 … for PostgreSQL. Statements are

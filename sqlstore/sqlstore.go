@@ -48,6 +48,7 @@ func Open(dsn string) (*DB, error) {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		db.r.SetMaxOpenConns(8)
+		db.r.SetMaxIdleConns(8) // a new connection costs a round of authentication
 		db.w = db.r
 	default:
 		path := strings.TrimPrefix(dsn, "sqlite:")
@@ -64,6 +65,10 @@ func Open(dsn string) (*DB, error) {
 			return nil, err
 		}
 		db.r.SetMaxOpenConns(4)
+		// Keep every reader open: database/sql keeps 2 idle by default
+		// and closes the others, and a reopened connection starts with
+		// an empty cache and reads the schema again.
+		db.r.SetMaxIdleConns(4)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
