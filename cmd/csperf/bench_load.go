@@ -129,15 +129,16 @@ is waited out as Retry-After says.`)
 		return err
 	}
 	cfg := loadConfig{URL: *u, Users: *users, Duration: *dur, Timeout: *timeout, Log: m.Stderr}
+	var reqFile *os.File
+	var reqBuf *bufio.Writer
 	if *reqLog != "" {
 		f, err := os.Create(*reqLog)
 		if err != nil {
 			return csperf.FieldErrorf("requests", "%v", err)
 		}
 		defer f.Close()
-		bw := bufio.NewWriter(f)
-		defer bw.Flush()
-		cfg.Requests = bw
+		reqFile, reqBuf = f, bufio.NewWriter(f)
+		cfg.Requests = reqBuf
 	}
 	if len(logins) == 0 {
 		logins = []string{"manager:csperf-demo-2015", "supervisor:csperf-demo-2015", "agent:csperf-demo-2015"}
@@ -163,6 +164,14 @@ is waited out as Retry-After says.`)
 	rep, err := runLoad(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	if reqFile != nil {
+		if err := reqBuf.Flush(); err != nil {
+			return fmt.Errorf("request log: %w", err)
+		}
+		if err := reqFile.Close(); err != nil {
+			return fmt.Errorf("request log: %w", err)
+		}
 	}
 	rep.print(m.Stdout)
 	if rep.Total.Errors > 0 {

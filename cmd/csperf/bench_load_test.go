@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -44,9 +45,33 @@ func TestBenchLoad(t *testing.T) {
 
 	// As many clients as pages: each client starts at its own page, so
 	// every page is requested however slow the machine is.
-	out, errs, code := run(t, nil, "bench", "load", "--url", url, "--users", strconv.Itoa(len(defaultLoadPages)), "--duration", "1s")
+	reqLog := filepath.Join(t.TempDir(), "requests.txt")
+	out, errs, code := run(t, nil, "bench", "load", "--url", url, "--users", strconv.Itoa(len(defaultLoadPages)), "--duration", "1s", "--requests", reqLog)
 	if code != 0 {
 		t.Fatalf("bench load: exit %d\n%s\n%s", code, out, errs)
+	}
+	// --requests: one line per timed request, in start order, as many as
+	// the table counts.
+	b, err := os.ReadFile(reqLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := regexp.MustCompile(`^(\d{13}) (\d+\.\d) (\S+) -$`)
+	var last int64
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	for _, l := range lines {
+		m := line.FindStringSubmatch(l)
+		if m == nil {
+			t.Fatalf("request line %q", l)
+		}
+		at, _ := strconv.ParseInt(m[1], 10, 64)
+		if at < last {
+			t.Errorf("request lines out of order at %q", l)
+		}
+		last = at
+	}
+	if total := regexp.MustCompile(`(?m)^all\s+(\d+)\s`).FindStringSubmatch(out); total == nil || total[1] != strconv.Itoa(len(lines)) {
+		t.Errorf("%d request lines, table says %v", len(lines), total)
 	}
 	// Every default page was requested, without errors; the percentiles
 	// are ordered.
