@@ -74,6 +74,9 @@ func (db *DB) SetAlertWebhook(ctx context.Context, w AlertWebhook) error {
 			SettingAlertWebhook, string(b), db.d.arg(db.Now()), who); err != nil {
 			return err
 		}
+		if err := db.bumpSettings(ctx, tx); err != nil {
+			return err
+		}
 		return db.auditTx(ctx, tx, "setting", "settings/"+SettingAlertWebhook, ow.URL, w.URL+" (secret not logged)")
 	})
 }

@@ -381,6 +381,9 @@ func (db *DB) CloseChurnMonth(ctx context.Context, m csperf.Month) (*churn.Month
 			}
 			return err
 		}
+		if err := db.bumpSettings(ctx, tx); err != nil {
+			return err
+		}
 		return db.auditTx(ctx, tx, "churn.close", "churn/"+m.String(), "", st.SHA256)
 	})
 	if err != nil {
@@ -407,6 +410,9 @@ func (db *DB) ReopenChurnMonth(ctx context.Context, m csperf.Month, reason strin
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM churn_closed WHERE month = ?`), m.String()); err != nil {
+			return err
+		}
+		if err := db.bumpSettings(ctx, tx); err != nil {
 			return err
 		}
 		return db.auditTx(ctx, tx, "churn.reopen", "churn/"+m.String(), sum, reason)

@@ -98,6 +98,33 @@ func (db *DB) countRecords(ctx context.Context, kind, table, where string, args 
 	return n, nil
 }
 
+// versionSettings is the kpi_versions entry that settings bump: every
+// write of a setting, a KPI definition (targets included) or a closed
+// churn month, in the same transaction as the write.
+const versionSettings = "settings"
+
+// bumpSettings records, within tx, that a setting changed.
+func (db *DB) bumpSettings(ctx context.Context, tx querier) error {
+	return db.bumpVersion(ctx, tx, versionSettings)
+}
+
+// DataStamp names the state of the stored records and settings in one
+// statement: it changes with every write of a record (each bumps its
+// kind's version in kpi_versions in the same transaction — imports, form
+// writes and deletes, and the triggers on customers, KPI facts and the
+// organisation), of a setting, a KPI definition or a closed churn month
+// (bumpSettings), by this process or another, since versions only grow.
+// A result computed after reading the stamp may be kept under it: a write
+// in between makes it older than its data, which only costs a
+// recomputation. Sessions, users and the audit log are not covered.
+func (db *DB) DataStamp(ctx context.Context) (string, error) {
+	var sum, n int64
+	if err := db.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(version), 0), COUNT(*) FROM kpi_versions WHERE month = ''`).Scan(&sum, &n); err != nil {
+		return "", fmt.Errorf("data versions: %w", err)
+	}
+	return fmt.Sprintf("%d/%d", sum, n), nil
+}
+
 // kpiCache keeps KPIValues' rows per query while their stamp stands.
 type kpiCache struct {
 	mu sync.Mutex

@@ -152,6 +152,9 @@ func (db *DB) defineKPI(ctx context.Context, def kpi.Definition, mode int) error
 		if err := db.auditTx(ctx, tx, "kpi.define", "kpis/"+def.ID, old, string(js)); err != nil {
 			return err
 		}
+		if err := db.bumpSettings(ctx, tx); err != nil {
+			return err
+		}
 		defs, err := db.definitions(ctx, tx)
 		if err != nil {
 			return err
@@ -203,6 +206,9 @@ func (db *DB) removeKPI(ctx context.Context, id string, custom bool) error {
 			return err
 		}
 		if err := db.auditTx(ctx, tx, "kpi.remove", "kpis/"+id, old, ""); err != nil {
+			return err
+		}
+		if err := db.bumpSettings(ctx, tx); err != nil {
 			return err
 		}
 		defs, err := db.definitions(ctx, tx)

@@ -44,6 +44,9 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 			key, value, db.d.arg(db.Now()), who); err != nil {
 			return fmt.Errorf("set %s: %w", key, err)
 		}
+		if err := db.bumpSettings(ctx, tx); err != nil {
+			return err
+		}
 		return db.auditTx(ctx, tx, "setting", "settings/"+key, old, value)
 	})
 }

@@ -31,7 +31,11 @@ func (s *Server) churnMonth(v, field string) (csperf.Month, error) {
 // for u: managers, admins, hr, QA and viewers see the whole department; a
 // supervisor the rows of their groups and their own; an agent their own.
 func (s *Server) churnReport(r *http.Request, m csperf.Month, threshold string) (*churn.Report, error) {
-	cfg, err := s.cfg.Churn.ChurnSettings(r.Context())
+	stamp, err := s.stampOf(r)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := s.churnSettings(r.Context(), stamp)
 	if err != nil {
 		return nil, err
 	}
@@ -48,10 +52,10 @@ func (s *Server) churnReport(r *http.Request, m csperf.Month, threshold string) 
 	c, ok := s.churnCache[key]
 	s.churnMu.Unlock()
 	now := s.cfg.Now()
-	if ok && now.Sub(c.at) < churnCacheFor && !now.Before(c.at) {
+	if ok && c.fresh(stamp, now) {
 		return scopeChurn(c.rep, userOf(r)), nil
 	}
-	v, err := s.churnFlight.do(key, func() (any, error) {
+	v, err := s.churnFlight.do(key+"|"+stamp, func() (any, error) {
 		rep, err := s.cfg.Churn.ChurnReport(context.WithoutCancel(r.Context()), m, rules)
 		if err != nil {
 			return nil, err
@@ -60,7 +64,7 @@ func (s *Server) churnReport(r *http.Request, m csperf.Month, threshold string) 
 		if s.churnCache == nil || len(s.churnCache) > 256 {
 			s.churnCache = map[string]churnEntry{}
 		}
-		s.churnCache[key] = churnEntry{at: now, rep: rep}
+		s.churnCache[key] = churnEntry{at: now, stamp: stamp, rep: rep}
 		s.churnMu.Unlock()
 		return rep, nil
 	})
@@ -71,19 +75,61 @@ func (s *Server) churnReport(r *http.Request, m csperf.Month, threshold string) 
 	return scopeChurn(rep, userOf(r)), nil
 }
 
-// churnCacheFor is how long a computed report is reused: the dashboard and
-// the churn page's 12-month trend ask for the same months again and again.
-// Closing, reopening and changing the settings clear the cache.
+// churnCacheFor is how long a computed report is reused when the store
+// cannot name its data's state (no DataStamp): the dashboard and the churn
+// page's 12-month trend ask for the same months again and again. With a
+// stamp a report is reused until the data or settings change, also when
+// another process changed them. Closing, reopening and changing the
+// settings clear the cache too.
 const churnCacheFor = time.Minute
 
 type churnEntry struct {
-	at  time.Time
-	rep *churn.Report
+	at    time.Time
+	stamp string
+	rep   *churn.Report
+}
+
+// fresh reports whether the entry may still be served: computed under the
+// same data stamp, or without one less than churnCacheFor ago.
+func (c churnEntry) fresh(stamp string, now time.Time) bool {
+	if stamp != "" {
+		return c.stamp == stamp
+	}
+	return c.stamp == "" && now.Sub(c.at) < churnCacheFor && !now.Before(c.at)
+}
+
+// churnSettings returns the stored churn settings, read once per data
+// stamp (settings bump it).
+func (s *Server) churnSettings(ctx context.Context, stamp string) (churn.Config, error) {
+	if stamp != "" {
+		s.churnMu.Lock()
+		c := s.churnCfg
+		s.churnMu.Unlock()
+		if c.stamp == stamp {
+			return c.cfg, nil
+		}
+	}
+	cfg, err := s.cfg.Churn.ChurnSettings(ctx)
+	if err != nil {
+		return cfg, err
+	}
+	if stamp != "" {
+		s.churnMu.Lock()
+		s.churnCfg = churnCfgEntry{stamp: stamp, cfg: cfg}
+		s.churnMu.Unlock()
+	}
+	return cfg, nil
+}
+
+type churnCfgEntry struct {
+	stamp string
+	cfg   churn.Config
 }
 
 func (s *Server) forgetChurn() {
 	s.churnMu.Lock()
 	s.churnCache = nil
+	s.churnCfg = churnCfgEntry{}
 	s.churnMu.Unlock()
 }
 

@@ -59,8 +59,11 @@ type chartSeries struct {
 	Links []string `json:"links,omitempty"`
 }
 
-// dashCache keeps each scope's dashboard counts for a minute: they are a
-// few dozen counting queries, and a dashboard is opened often.
+// dashCache keeps each scope's dashboard counts: they are a few dozen
+// counting queries, and a dashboard is opened often. An entry stands while
+// the store's data stamp is the one it was counted under (every write of a
+// record bumps it in the same transaction, so no count is served after
+// its rows changed); a store without stamps keeps them for a minute.
 type dashCache struct {
 	mu sync.Mutex
 	m  map[string]dashEntry
@@ -68,8 +71,48 @@ type dashCache struct {
 
 type dashEntry struct {
 	at    time.Time
+	stamp string
 	tiles []tile
 	trend []int
+}
+
+// maxDashEntries bounds the per-scope caches; when full they start over.
+const maxDashEntries = 1024
+
+// fresh reports whether the entry may still be served.
+func (e dashEntry) fresh(stamp string, now time.Time) bool {
+	if stamp != "" {
+		return e.stamp == stamp
+	}
+	return e.stamp == "" && now.Sub(e.at) < time.Minute && now.After(e.at)
+}
+
+// dataStamper is a store that names the state of its records and settings
+// in one statement (sqlstore's DataStamp); the dashboard's and the churn
+// report's caches are keyed by it.
+type dataStamper interface {
+	DataStamp(ctx context.Context) (string, error)
+}
+
+// stampOf returns the store's data stamp for r, read once per request; ""
+// when the store has none.
+func (s *Server) stampOf(r *http.Request) (string, error) {
+	ds, ok := s.cfg.Records.(dataStamper)
+	if !ok {
+		return "", nil
+	}
+	ri := reqOf(r)
+	if ri.stampRead {
+		return ri.stamp, nil
+	}
+	st, err := ds.DataStamp(r.Context())
+	if err != nil {
+		return "", err
+	}
+	if ri.user != nil { // a request's own reqInfo, not the empty default
+		ri.stamp, ri.stampRead = st, true
+	}
+	return st, nil
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +121,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	now := s.cfg.Now().In(s.cfg.Loc)
 	month := csperf.DateOf(now).Month()
 	d := &dashData{Month: month.String()}
-	tiles, trend, err := s.dashCounts(r.Context(), u, month)
+	// One read of the data stamp decides whether the counts, the churn
+	// report and the KPI tiles computed before still stand.
+	stamp, err := s.stampOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tiles, trend, err := s.dashCounts(r.Context(), u, month, stamp)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -110,7 +160,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.cfg.Perf != nil {
-		if d.KPIMonth, d.KPITiles, err = s.kpiTiles(r, p); err != nil {
+		if d.KPIMonth, d.KPITiles, err = s.kpiTiles(r, p, stamp); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -159,24 +209,24 @@ func toJSON(v any) string {
 
 // dashCounts counts, within u's scope, each event kind's records of this
 // month and last month, and the visits of each of the last 12 months.
-func (s *Server) dashCounts(ctx context.Context, u *csperf.User, month csperf.Month) ([]tile, []int, error) {
+func (s *Server) dashCounts(ctx context.Context, u *csperf.User, month csperf.Month, stamp string) ([]tile, []int, error) {
 	key := u.Role + "|" + u.EmployeeID + "|" + strings.Join(u.GroupIDs, ",") + "|" + month.String()
 	s.dash.mu.Lock()
-	if s.dash.m == nil {
-		s.dash.m = map[string]dashEntry{}
-	}
 	e, ok := s.dash.m[key]
 	s.dash.mu.Unlock()
-	if ok && s.cfg.Now().Sub(e.at) < time.Minute && s.cfg.Now().After(e.at) {
+	if ok && e.fresh(stamp, s.cfg.Now()) {
 		return e.tiles, e.trend, nil
 	}
-	v, err := s.dashFlight.do(key, func() (any, error) {
+	v, err := s.dashFlight.do(key+"|"+stamp, func() (any, error) {
 		tiles, trend, err := s.countDash(context.WithoutCancel(ctx), u, month)
 		if err != nil {
 			return nil, err
 		}
 		s.dash.mu.Lock()
-		s.dash.m[key] = dashEntry{at: s.cfg.Now(), tiles: tiles, trend: trend}
+		if s.dash.m == nil || len(s.dash.m) >= maxDashEntries {
+			s.dash.m = map[string]dashEntry{}
+		}
+		s.dash.m[key] = dashEntry{at: s.cfg.Now(), stamp: stamp, tiles: tiles, trend: trend}
 		s.dash.mu.Unlock()
 		return dashEntry{tiles: tiles, trend: trend}, nil
 	})

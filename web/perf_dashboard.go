@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 
@@ -21,10 +22,68 @@ type kpiTile struct {
 	Href  string
 }
 
+type kpiTileEntry struct {
+	stamp string
+	keep  []string
+	rows  []kpi.Row
+}
+
+// dashKPIRows returns the dashboard KPIs that apply to q's level and their
+// rows. Under a data stamp they are computed once per scope and month
+// until a record, a setting or a KPI definition changes (each bumps the
+// stamp in its own transaction), and requests that miss together share
+// one computation; without a stamp they are computed every time.
+func (s *Server) dashKPIRows(ctx context.Context, q kpi.Query, stamp string) ([]string, []kpi.Row, error) {
+	key := q.Level + "|" + q.ID + "|" + q.Period.String()
+	if stamp != "" {
+		s.kpiTileMu.Lock()
+		e, ok := s.kpiTileCache[key]
+		s.kpiTileMu.Unlock()
+		if ok && e.stamp == stamp {
+			return e.keep, e.rows, nil
+		}
+	}
+	v, err := s.kpiFlight.do(key+"|"+stamp, func() (any, error) {
+		ctx := context.WithoutCancel(ctx)
+		// One read of the definitions, not one per tile: under load every
+		// statement waits for a pooled connection.
+		defs, err := s.cfg.Perf.KPIDefinitions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		e := kpiTileEntry{stamp: stamp}
+		for _, id := range dashKPIs {
+			if i := slices.IndexFunc(defs, func(d kpi.Definition) bool { return d.ID == id }); i >= 0 && defs[i].AppliesTo(q.Level) {
+				e.keep = append(e.keep, id)
+			}
+		}
+		if len(e.keep) > 0 {
+			q.KPIs = e.keep
+			if e.rows, err = s.cfg.Perf.KPIValues(ctx, q); err != nil {
+				return nil, err
+			}
+		}
+		if stamp != "" {
+			s.kpiTileMu.Lock()
+			if s.kpiTileCache == nil || len(s.kpiTileCache) >= maxDashEntries {
+				s.kpiTileCache = map[string]kpiTileEntry{}
+			}
+			s.kpiTileCache[key] = e
+			s.kpiTileMu.Unlock()
+		}
+		return e, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	e := v.(kpiTileEntry)
+	return e.keep, e.rows, nil
+}
+
 // kpiTiles computes the dashboard's KPI tiles for the user of r: an agent
 // sees their own figures, a supervisor their group's, everyone else the
 // organisation's.
-func (s *Server) kpiTiles(r *http.Request, p *page) (string, []kpiTile, error) {
+func (s *Server) kpiTiles(r *http.Request, p *page, stamp string) (string, []kpiTile, error) {
 	u := userOf(r)
 	last := s.lastMonth()
 	q := kpi.Query{KPIs: dashKPIs, Level: kpi.LevelOrg, By: kpi.UnitMonth,
@@ -38,24 +97,8 @@ func (s *Server) kpiTiles(r *http.Request, p *page) (string, []kpiTile, error) {
 	case u.Role == csperf.RoleSupervisor:
 		q.Level, q.ID = kpi.LevelGroup, u.GroupIDs[0]
 	}
-	// One read of the definitions, not one per tile: under load every
-	// statement waits for a pooled connection.
-	defs, err := s.cfg.Perf.KPIDefinitions(r.Context())
-	if err != nil {
-		return last.String(), nil, err
-	}
-	var keep []string
-	for _, id := range dashKPIs {
-		if i := slices.IndexFunc(defs, func(d kpi.Definition) bool { return d.ID == id }); i >= 0 && defs[i].AppliesTo(q.Level) {
-			keep = append(keep, id)
-		}
-	}
-	if len(keep) == 0 {
-		return last.String(), nil, nil
-	}
-	q.KPIs = keep
-	rows, err := s.cfg.Perf.KPIValues(r.Context(), q)
-	if err != nil {
+	keep, rows, err := s.dashKPIRows(r.Context(), q, stamp)
+	if err != nil || len(keep) == 0 {
 		return last.String(), nil, err
 	}
 	var tiles []kpiTile

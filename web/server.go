@@ -142,6 +142,12 @@ type Server struct {
 
 	churnMu    sync.Mutex
 	churnCache map[string]churnEntry
+	churnCfg   churnCfgEntry
+	// kpiTileCache keeps the dashboard's KPI rows per scope under the
+	// data stamp they were computed at.
+	kpiTileMu    sync.Mutex
+	kpiTileCache map[string]kpiTileEntry
+	kpiFlight    flight
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -376,6 +382,11 @@ type reqInfo struct {
 	user      *csperf.User
 	sess      *sessionInfo // nil for an API token
 	tokenHash string
+
+	// stamp is the store's data stamp, read at most once per request
+	// (stampOf).
+	stamp     string
+	stampRead bool
 }
 
 type sessionInfo struct {
