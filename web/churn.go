@@ -35,7 +35,12 @@ func (s *Server) churnReport(r *http.Request, m csperf.Month, threshold string) 
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := s.churnSettings(r.Context(), stamp)
+	return s.churnReportFor(r.Context(), userOf(r), stamp, m, threshold)
+}
+
+// churnReportFor is churnReport for u under the data stamp stamp.
+func (s *Server) churnReportFor(ctx context.Context, u *csperf.User, stamp string, m csperf.Month, threshold string) (*churn.Report, error) {
+	cfg, err := s.churnSettings(ctx, stamp)
 	if err != nil {
 		return nil, err
 	}
@@ -53,10 +58,10 @@ func (s *Server) churnReport(r *http.Request, m csperf.Month, threshold string) 
 	s.churnMu.Unlock()
 	now := s.cfg.Now()
 	if ok && c.fresh(stamp, now) {
-		return scopeChurn(c.rep, userOf(r)), nil
+		return scopeChurn(c.rep, u), nil
 	}
 	v, err := s.churnFlight.do(key+"|"+stamp, func() (any, error) {
-		rep, err := s.cfg.Churn.ChurnReport(context.WithoutCancel(r.Context()), m, rules)
+		rep, err := s.cfg.Churn.ChurnReport(context.WithoutCancel(ctx), m, rules)
 		if err != nil {
 			return nil, err
 		}
@@ -72,7 +77,7 @@ func (s *Server) churnReport(r *http.Request, m csperf.Month, threshold string) 
 		return nil, err
 	}
 	rep := v.(*churn.Report)
-	return scopeChurn(rep, userOf(r)), nil
+	return scopeChurn(rep, u), nil
 }
 
 // churnCacheFor is how long a computed report is reused when the store

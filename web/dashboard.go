@@ -237,6 +237,46 @@ func (s *Server) dashCounts(ctx context.Context, u *csperf.User, month csperf.Mo
 	return e.tiles, e.trend, nil
 }
 
+// warmDashboard computes, in the background, what u's dashboard shows
+// (the counts, last month's churn report and the KPI tiles) into the
+// caches, right after u signs in: the dashboard is the page a sign-in
+// leads to, and on a large database its first view per scope costs
+// seconds. A view that arrives while the work runs joins it. One warm-up
+// runs at a time; only stores with a data stamp are warmed (without one
+// the caches last a minute).
+func (s *Server) warmDashboard(u *csperf.User) {
+	ds, ok := s.cfg.Records.(dataStamper)
+	if !ok {
+		return
+	}
+	s.background.Add(1)
+	go func() {
+		defer s.background.Done()
+		select {
+		case s.warmSem <- struct{}{}:
+		case <-s.bgCtx.Done():
+			return
+		}
+		defer func() { <-s.warmSem }()
+		ctx := s.bgCtx
+		stamp, err := ds.DataStamp(ctx)
+		if err == nil {
+			month := csperf.DateOf(s.cfg.Now().In(s.cfg.Loc)).Month()
+			if _, _, err = s.dashCounts(ctx, u, month, stamp); err == nil {
+				if _, err = s.churnReportFor(ctx, u, stamp, month-1, ""); csperf.ErrorCode(err) != csperf.EINTERNAL {
+					err = nil // a month without data is no failure
+				}
+			}
+			if q, ok := s.dashKPIQuery(u); ok && err == nil && s.cfg.Perf != nil {
+				_, _, err = s.dashKPIRows(ctx, q, stamp)
+			}
+		}
+		if err != nil && ctx.Err() == nil {
+			s.cfg.Logger.Warn("warm dashboard", "err", err)
+		}
+	}()
+}
+
 // countDash counts the dashboard's tiles and visit trend for u.
 func (s *Server) countDash(ctx context.Context, u *csperf.User, month csperf.Month) ([]tile, []int, error) {
 	count := func(k *csperf.Kind, m csperf.Month) (int, error) {

@@ -107,3 +107,47 @@ func TestDashboardNeverStale(t *testing.T) {
 		}
 	})
 }
+
+// Signing in computes the user's dashboard in the background, so that the
+// page the sign-in leads to is served from the caches.
+func TestSignInWarmsDashboard(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		seed(t, db, "visits", csperf.Record{"visit_id": "V1", "customer_id": "C1", "advisor_id": ownEmp, "visit_date": date("2016-01-10")})
+		stamp, err := db.DataStamp(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, r := e.signIn("supervisor", testPassword); r.StatusCode != 303 {
+			t.Fatalf("sign in: %d", r.StatusCode)
+		}
+		e.srv.Wait()
+		e.srv.dash.mu.Lock()
+		var counts []string
+		for k, v := range e.srv.dash.m {
+			if v.stamp == stamp {
+				counts = append(counts, k)
+			}
+		}
+		e.srv.dash.mu.Unlock()
+		if len(counts) != 1 || !strings.HasPrefix(counts[0], "supervisor|S1|G1|2016-01") {
+			t.Errorf("counts warmed: %v", counts)
+		}
+		e.srv.kpiTileMu.Lock()
+		_, ok := e.srv.kpiTileCache["group|G1|2015-07-01..2015-12-31"]
+		var keys []string
+		for k := range e.srv.kpiTileCache {
+			keys = append(keys, k)
+		}
+		e.srv.kpiTileMu.Unlock()
+		if !ok {
+			t.Errorf("KPI tiles warmed: %v", keys)
+		}
+		e.srv.churnMu.Lock()
+		n := len(e.srv.churnCache)
+		e.srv.churnMu.Unlock()
+		if n != 1 {
+			t.Errorf("%d churn reports warmed, want December's", n)
+		}
+	})
+}

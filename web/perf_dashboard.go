@@ -22,6 +22,25 @@ type kpiTile struct {
 	Href  string
 }
 
+// dashKPIQuery is the query of u's KPI tiles: six months to the last
+// complete one, for the organisation, u's group (a supervisor) or u (an
+// agent); false when u has no figures of their own.
+func (s *Server) dashKPIQuery(u *csperf.User) (kpi.Query, bool) {
+	last := s.lastMonth()
+	q := kpi.Query{KPIs: dashKPIs, Level: kpi.LevelOrg, By: kpi.UnitMonth,
+		Period: kpi.Period{Start: (last - 5).First(), End: last.Last()}}
+	switch {
+	case u.Role == csperf.RoleAgent || (u.Role == csperf.RoleSupervisor && len(u.GroupIDs) == 0):
+		if u.EmployeeID == "" {
+			return q, false
+		}
+		q.Level, q.ID = kpi.LevelEmployee, u.EmployeeID
+	case u.Role == csperf.RoleSupervisor:
+		q.Level, q.ID = kpi.LevelGroup, u.GroupIDs[0]
+	}
+	return q, true
+}
+
 type kpiTileEntry struct {
 	stamp string
 	keep  []string
@@ -84,18 +103,10 @@ func (s *Server) dashKPIRows(ctx context.Context, q kpi.Query, stamp string) ([]
 // sees their own figures, a supervisor their group's, everyone else the
 // organisation's.
 func (s *Server) kpiTiles(r *http.Request, p *page, stamp string) (string, []kpiTile, error) {
-	u := userOf(r)
 	last := s.lastMonth()
-	q := kpi.Query{KPIs: dashKPIs, Level: kpi.LevelOrg, By: kpi.UnitMonth,
-		Period: kpi.Period{Start: (last - 5).First(), End: last.Last()}}
-	switch {
-	case u.Role == csperf.RoleAgent || (u.Role == csperf.RoleSupervisor && len(u.GroupIDs) == 0):
-		if u.EmployeeID == "" {
-			return last.String(), nil, nil
-		}
-		q.Level, q.ID = kpi.LevelEmployee, u.EmployeeID
-	case u.Role == csperf.RoleSupervisor:
-		q.Level, q.ID = kpi.LevelGroup, u.GroupIDs[0]
+	q, ok := s.dashKPIQuery(userOf(r))
+	if !ok {
+		return last.String(), nil, nil
 	}
 	keep, rows, err := s.dashKPIRows(r.Context(), q, stamp)
 	if err != nil || len(keep) == 0 {

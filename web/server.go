@@ -148,6 +148,8 @@ type Server struct {
 	kpiTileMu    sync.Mutex
 	kpiTileCache map[string]kpiTileEntry
 	kpiFlight    flight
+	// warmSem lets one dashboard warm-up run at a time (warmDashboard).
+	warmSem chan struct{}
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -211,6 +213,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), policies: map[string]policy{}}
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
+	s.warmSem = make(chan struct{}, 1)
 	s.loginLimit = newLimiter(cfg.LoginRate, cfg.Now)
 	s.apiLimit = newLimiter(cfg.APIRate, cfg.Now)
 	s.exportLimit = newLimiter(cfg.ExportRate, cfg.Now)

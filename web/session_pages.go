@@ -111,6 +111,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
 		return
 	}
+	s.warmDashboard(u)
 	next := safeNext(r.FormValue("next"))
 	if next == "/login" || strings.HasPrefix(next, "/login?") {
 		next = "/"
