@@ -13,7 +13,7 @@ var trainingMessages = map[string]map[string]string{
 		"tplan.saved": "培训计划已保存。", "tplan.scores": "考试和实操成绩", "tplan.scores_saved": "成绩已保存。",
 		"tplan.scores_hint": "每项成绩为 0–100 分，可写小数或分数（如 87.5、175/2）；留空表示不修改。有任何一项填写错误时，全部不保存。",
 		"tplan.effect_hint": "每位参与者在培训前最近一个已审批的考核周期与培训后同类型的第一个考核周期中，针对指标的得分对比。",
-		"tplan.effect_link": "培训效果", "tplan.scores_link": "录入成绩",
+		"tplan.effect_link": "培训效果", "tplan.scores_link": "录入成绩", "tplan.by_target": "按目标汇总", "tplan.lines": "每位参与者",
 	},
 	"en": {
 		"tplan.new": "New training plan", "tplan.edit": "Edit training plan %s", "tplan.edit_link": "Edit", "tplan.back": "Back to training", "tplan.back_plan": "Back to the plan",
@@ -25,6 +25,6 @@ var trainingMessages = map[string]map[string]string{
 		"tplan.saved": "The training plan is saved.", "tplan.scores": "Exam and practical scores", "tplan.scores_saved": "The scores are saved.",
 		"tplan.scores_hint": "Each score is 0–100 points, as a decimal or a fraction (87.5, 175/2); leave a field empty to keep it. If any value is wrong, nothing is saved.",
 		"tplan.effect_hint": "Each participant's points on the targets in the latest signed-off cycle before the course against the first cycle of the same kind after it.",
-		"tplan.effect_link": "Effect", "tplan.scores_link": "Enter scores",
+		"tplan.effect_link": "Effect", "tplan.scores_link": "Enter scores", "tplan.by_target": "By target", "tplan.lines": "Each participant",
 	},
 }

@@ -281,6 +281,7 @@ type planData struct {
 	Effect    *scorecard.CourseEffect
 	Rows      []scoreRow
 	Targets   map[string]string // target id → name
+	Names     map[string]string // participant's employee id → name
 	CanManage bool
 	Error     string
 	Saved     string
@@ -313,7 +314,7 @@ func (s *Server) showPlan(w http.ResponseWriter, r *http.Request, status int, id
 		s.fail(w, r, err)
 		return
 	}
-	d := &planData{Plan: pl, Effect: ce, CanManage: policyCycleManage.allows(userOf(r).Role), Error: errMsg, Targets: map[string]string{}}
+	d := &planData{Plan: pl, Effect: ce, CanManage: policyCycleManage.allows(userOf(r).Role), Error: errMsg, Targets: map[string]string{}, Names: map[string]string{}}
 	switch r.URL.Query().Get("saved") {
 	case "plan":
 		d.Saved = msg(lang, "tplan.saved")
@@ -330,7 +331,19 @@ func (s *Server) showPlan(w http.ResponseWriter, r *http.Request, status int, id
 			d.Targets[def.ID] = kpiName(lang, def.ID, def.NameZH, def.NameEN)
 		}
 	}
-	names := map[string]string{}
+	ts, err := s.cfg.Perf.ScorecardTemplates(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, t := range ts {
+		for i, it := range t.Items {
+			if id := t.ItemIDs()[i]; it.KPI == "" && slices.Contains(pl.Targets, id) && d.Targets[id] == "" {
+				d.Targets[id] = kpiName(lang, id, it.NameZH, it.NameEN)
+			}
+		}
+	}
+	names := d.Names
 	emp := csperf.KindByName("employees")
 	for _, pt := range pl.Participants {
 		if rec, err := s.cfg.Records.GetRecord(ctx, emp, []string{pt.EmployeeID}); err == nil {

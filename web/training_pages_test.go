@@ -168,9 +168,9 @@ func TestTrainingPlanPages(t *testing.T) {
 		// The plan page: the scores form and the effect before any score.
 		want(m.get("/training/plans/P1?saved=plan"), 200, "plan page", `id="plan-saved"`, `id="scores-form"`, `name="exam.A1"`, `name="practical.A2"`,
 			"2015-11-10 – 2015-11-11", "外部专家", "倾听与复述",
-			`<td>A1</td><td><code>teamwork</code></td><td>60.00 <small class="muted">2015-10-main</small></td><td>90.00 <small class="muted">2015-12-main</small></td><td>30.00</td>`,
-			`<td>A2</td><td><code>teamwork</code></td><td>70.00 <small class="muted">2015-10-main</small></td><td>65.00 <small class="muted">2015-12-main</small></td><td>-5.00</td>`,
-			`<td>2</td><td>65.00</td><td>77.50</td><td>12.50</td>`)
+			`<td>A1 张三</td><td><code>teamwork</code></td><td>60.00 <small class="muted">2015-10-main</small></td><td>90.00 <small class="muted">2015-12-main</small></td><td>30.00</td>`,
+			`<td>A2 李四</td><td><code>teamwork</code></td><td>70.00 <small class="muted">2015-10-main</small></td><td>65.00 <small class="muted">2015-12-main</small></td><td>-5.00</td>`,
+			`<td>团队合作 <code>teamwork</code></td><td>2</td><td>65.00</td><td>77.50</td><td>12.50</td>`)
 
 		// Scores: a wrong value is refused next to its field, nothing saved.
 		body := want(m.post("/training/plans/P1/scores", form(m, "exam.A1", "101", "practical.A1", "90", "exam.A2", "80", "practical.A2", "abc")), 400, "bad scores",
