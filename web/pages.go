@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"reflect"
 	"strconv"
@@ -35,6 +36,10 @@ func parsePages() (map[string]*template.Template, error) {
 			"has":  func(ss []string, s string) bool { return containsStr(ss, s) },
 			"num":  trimNumber,
 			"add":  func(a, b int) int { return a + b },
+			// path escapes an id for one segment of a URL path: an id may
+			// hold "/", "?" or "#" (the API takes training plan ids as
+			// they come).
+			"path": url.PathEscape,
 			"deref": func(v any) any {
 				rv := reflect.ValueOf(v)
 				if rv.Kind() == reflect.Pointer && !rv.IsNil() {

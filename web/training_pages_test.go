@@ -225,6 +225,28 @@ func TestTrainingPlanPages(t *testing.T) {
 		want(m.post("/training/plans/P1", form(m, with("ends_on", "2015-11-01")...)), 400, "edit refused", `data-field="ends_on"`)
 		want(m.get("/training/plans/nope"), 404, "no such plan")
 
+		// An id with "/", "#" and a space (the API takes any) is escaped in
+		// every link and form action.
+		odd := "2016 Q1/A#1"
+		if err := db.SaveTrainingPlan(ctx, scorecard.TrainingPlan{ID: odd, Course: "投诉处理", Mode: scorecard.ModeOnline, Horizon: scorecard.KindMonthly,
+			Starts: date("2016-01-04"), Ends: date("2016-01-05"), Targets: []string{}, Participants: []scorecard.TrainingParticipant{{EmployeeID: "B1"}}}); err != nil {
+			t.Fatal(err)
+		}
+		esc := "/training/plans/" + url.PathEscape(odd)
+		want(m.get("/training"), 200, "list with an odd id", `href="`+esc+`"`)
+		want(m.get(esc), 200, "plan with an odd id", `action="`+esc+`/scores"`, `href="`+esc+`/edit"`)
+		want(m.get(esc+"/edit"), 200, "edit an odd id", `action="`+esc+`"`)
+		r = m.post(esc+"/scores", form(m, "exam.B1", "66"))
+		if r.StatusCode != 303 || r.Header.Get("Location") != esc+"?saved=scores" {
+			t.Fatalf("scores of an odd id: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		want(m.post(esc, form(m, "course", "投诉处理技巧", "mode", "online", "horizon", "monthly", "starts_on", "2016-01-04", "ends_on", "2016-01-05", "participants", "B1")), 303, "edit an odd id")
+		for _, p := range plans() {
+			if p.ID == odd && (p.Course != "投诉处理技巧" || p.Participants[0].Exam == nil || p.Participants[0].Exam.Exact() != "66") {
+				t.Errorf("odd plan = %+v", p)
+			}
+		}
+
 		// Agents and supervisors: refused everything; viewers read only.
 		for _, role := range []string{"agent", "supervisor"} {
 			b, _ := e.signIn(role, testPassword)
@@ -243,7 +265,7 @@ func TestTrainingPlanPages(t *testing.T) {
 			t.Errorf("a viewer is offered the new-plan form")
 		}
 		want(v.post("/training/plans/P1/scores", form(v, "exam.A1", "10")), 403, "viewer scores")
-		if ps := plans(); len(ps) != 1 || ps[0].Participants[0].Exam.Exact() != "175/2" {
+		if ps := plans(); len(ps) != 2 || ps[0].ID != "P1" || ps[0].Participants[0].Exam.Exact() != "175/2" {
 			t.Errorf("a refused role changed the plans: %+v", ps)
 		}
 
