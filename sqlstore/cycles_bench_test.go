@@ -150,13 +150,22 @@ func BenchmarkAnnualCycle(b *testing.B) {
 		b.Run(engine, func(b *testing.B) {
 			ctx := context.Background()
 			// CSPERF_BENCH_SQLITE=PATH keeps the SQLite set-up in PATH and
-			// reuses it on the next run (the set-up takes minutes).
+			// reuses it on the next run (the set-up takes minutes);
+			// CSPERF_BENCH_POSTGRES=URL does the same with an (empty or
+			// earlier) PostgreSQL database.
 			var db *sqlstore.DB
-			keep := os.Getenv("CSPERF_BENCH_SQLITE")
-			if engine == "sqlite" && keep != "" {
-				_, statErr := os.Stat(keep)
+			keep, dsn := os.Getenv("CSPERF_BENCH_SQLITE"), "sqlite:"+os.Getenv("CSPERF_BENCH_SQLITE")
+			if engine == "postgres" {
+				keep = os.Getenv("CSPERF_BENCH_POSTGRES")
+				dsn = keep
+			}
+			if keep != "" {
+				statErr := error(nil)
+				if engine == "sqlite" {
+					_, statErr = os.Stat(keep)
+				}
 				var err error
-				if db, err = sqlstore.Open("sqlite:" + keep); err != nil {
+				if db, err = sqlstore.Open(dsn); err != nil {
 					b.Fatal(err)
 				}
 				b.Cleanup(func() { db.Close() })
