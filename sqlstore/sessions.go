@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"csperf"
@@ -44,32 +46,86 @@ func (db *DB) SessionUser(ctx context.Context, hash string, idle, absolute time.
 	if err != nil {
 		return "", "", false, err
 	}
-	c, err := scanTime(created)
+	p, err := db.keepSession(ctx, hash, created, seen, pending, idle, absolute)
 	if err != nil {
 		return "", "", false, err
+	}
+	return userID, csrf, p, nil
+}
+
+// keepSession checks a session's limits from its stored times: one past
+// them is deleted and reported as EUNAUTHORIZED; one not seen for
+// touchEvery is noted as seen now. It returns the second-factor state.
+func (db *DB) keepSession(ctx context.Context, hash string, created, seen, pending any, idle, absolute time.Duration) (bool, error) {
+	c, err := scanTime(created)
+	if err != nil {
+		return false, err
 	}
 	s, err := scanTime(seen)
 	if err != nil {
-		return "", "", false, err
+		return false, err
 	}
 	p, err := db.d.scanValue(csperf.TBool, pending)
 	if err != nil {
-		return "", "", false, err
+		return false, err
 	}
 	now := db.Now().UTC()
 	if now.Sub(s) > idle || now.Sub(c) > absolute {
 		if err := db.DeleteSession(ctx, hash); err != nil {
-			return "", "", false, err
+			return false, err
 		}
-		return "", "", false, csperf.Errorf(csperf.EUNAUTHORIZED, "the session has expired; sign in again")
+		return false, csperf.Errorf(csperf.EUNAUTHORIZED, "the session has expired; sign in again")
 	}
 	if now.Sub(s) >= touchEvery {
 		if _, err := db.w.ExecContext(ctx, db.q(`UPDATE sessions SET last_seen_at = ? WHERE session_hash = ?`), db.d.arg(now.Truncate(time.Second)), hash); err != nil {
-			return "", "", false, err
+			return false, err
 		}
 	}
-	return userID, csrf, p.(bool), nil
+	return p.(bool), nil
 }
+
+// SessionWithUser is SessionUser followed by UserByID in one statement
+// (the session, its user and the user's groups), with the same limits,
+// touch and errors: every page and API call with a cookie starts here, and
+// under load each statement waits for a pooled connection. A session whose
+// user is gone is EUNAUTHORIZED.
+func (db *DB) SessionWithUser(ctx context.Context, hash string, idle, absolute time.Duration) (*csperf.User, string, bool, error) {
+	groups := `group_concat(g.group_id, char(31))`
+	if db.d.engine == postgres {
+		groups = `string_agg(g.group_id, chr(31) ORDER BY g.group_id)`
+	}
+	cols := "u." + strings.ReplaceAll(userCols, ", ", ", u.")
+	row := db.r.QueryRowContext(ctx, db.q(`SELECT s.csrf, s.created_at, s.last_seen_at, s.mfa_pending, `+groups+`, `+cols+`
+		FROM sessions s JOIN users u ON u.user_id = s.user_id LEFT JOIN user_groups g ON g.user_id = u.user_id
+		WHERE s.session_hash = ? GROUP BY s.session_hash, u.user_id`), hash)
+	var csrf string
+	var created, seen, pending any
+	var gs sql.NullString
+	u, err := db.scanUser(prefixScan{row, []any{&csrf, &created, &seen, &pending, &gs}})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", false, csperf.Errorf(csperf.EUNAUTHORIZED, "not signed in")
+	}
+	if err != nil {
+		return nil, "", false, err
+	}
+	if gs.Valid {
+		u.GroupIDs = strings.Split(gs.String, "\x1f")
+		slices.Sort(u.GroupIDs)
+	}
+	p, err := db.keepSession(ctx, hash, created, seen, pending, idle, absolute)
+	if err != nil {
+		return nil, "", false, err
+	}
+	return u, csrf, p, nil
+}
+
+// prefixScan scans a row whose first columns are extra, then a user's.
+type prefixScan struct {
+	row   *sql.Row
+	extra []any
+}
+
+func (p prefixScan) Scan(dest ...any) error { return p.row.Scan(append(p.extra, dest...)...) }
 
 // SetSessionMFA records that the session has (pending false) or still owes
 // (true) its second factor.

@@ -2,6 +2,8 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,6 +80,74 @@ func TestSessions(t *testing.T) {
 		now = start.Add(time.Hour)
 		if n, err := db.PurgeSessions(ctx, idle, abs); err != nil || n != 1 {
 			t.Fatalf("purge = %d, %v", n, err)
+		}
+	})
+}
+
+// SessionWithUser answers what SessionUser and UserByID answer together:
+// the user with their groups in order, the form token and second-factor
+// state, the same limits and the same errors.
+func TestSessionWithUser(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		seedOrg(t, db)
+		for _, u := range []*csperf.User{
+			{Username: "sup", Role: csperf.RoleSupervisor, EmployeeID: "A1", GroupIDs: []string{"G2", "G1"}, PasswordHash: "x"},
+			{Username: "ann", Role: csperf.RoleAgent, EmployeeID: "A2", PasswordHash: "y"},
+		} {
+			if err := db.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		start := db.Now()
+		now := start
+		db.Now = func() time.Time { return now }
+		const idle, abs = 30 * time.Minute, 12 * time.Hour
+		for _, s := range [][2]string{{"hs", "sup"}, {"ha", "ann"}} {
+			if err := db.CreateSession(ctx, s[0], s[1], "tok-"+s[1], "127.0.0.1", s[1] == "ann"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, hash := range []string{"hs", "ha"} {
+			u, csrf, mfa, err := db.SessionWithUser(ctx, hash, idle, abs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			uid, csrf2, mfa2, err := db.SessionUser(ctx, hash, idle, abs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := db.UserByID(ctx, uid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if csrf != csrf2 || mfa != mfa2 || fmt.Sprintf("%+v", *u) != fmt.Sprintf("%+v", *want) {
+				t.Errorf("%s: %+v %q %v, want %+v %q %v", hash, *u, csrf, mfa, *want, csrf2, mfa2)
+			}
+		}
+		if u, _, _, _ := db.SessionWithUser(ctx, "hs", idle, abs); strings.Join(u.GroupIDs, ",") != "G1,G2" {
+			t.Errorf("groups %v", u.GroupIDs)
+		}
+		// Seen 20 minutes later it is touched, so 40 minutes after the
+		// start it still stands; idle 31 minutes after that it is gone.
+		now = start.Add(20 * time.Minute)
+		if _, _, _, err := db.SessionWithUser(ctx, "hs", idle, abs); err != nil {
+			t.Fatal(err)
+		}
+		now = start.Add(40 * time.Minute)
+		if _, _, _, err := db.SessionWithUser(ctx, "hs", idle, abs); err != nil {
+			t.Fatalf("a touched session expired: %v", err)
+		}
+		now = start.Add(71 * time.Minute)
+		if _, _, _, err := db.SessionWithUser(ctx, "hs", idle, abs); csperf.ErrorCode(err) != csperf.EUNAUTHORIZED {
+			t.Fatalf("idle: %v", err)
+		}
+		now = start.Add(40 * time.Minute)
+		if _, _, _, err := db.SessionUser(ctx, "hs", idle, abs); csperf.ErrorCode(err) != csperf.EUNAUTHORIZED {
+			t.Fatalf("an expired session must be deleted: %v", err)
+		}
+		if _, _, _, err := db.SessionWithUser(ctx, "nope", idle, abs); csperf.ErrorCode(err) != csperf.EUNAUTHORIZED {
+			t.Fatalf("unknown: %v", err)
 		}
 	})
 }

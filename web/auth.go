@@ -40,19 +40,34 @@ func (s *Server) authenticate(r *http.Request) (*reqInfo, error) {
 		return nil, csperf.Errorf(csperf.EUNAUTHORIZED, "not signed in")
 	}
 	hash := auth.HashSecret(c.Value)
-	uid, csrf, pending, err := s.cfg.Sessions.SessionUser(ctx, hash, idleTimeout, absoluteTimeout)
-	if err != nil {
-		return nil, unauthorized(err)
-	}
-	u, err := s.cfg.Users.UserByID(ctx, uid)
-	if err != nil {
-		return nil, unauthorized(err)
+	var u *csperf.User
+	var csrf string
+	var pending bool
+	if sw, ok := s.cfg.Sessions.(sessionWithUser); ok {
+		if u, csrf, pending, err = sw.SessionWithUser(ctx, hash, idleTimeout, absoluteTimeout); err != nil {
+			return nil, unauthorized(err)
+		}
+	} else {
+		var uid string
+		if uid, csrf, pending, err = s.cfg.Sessions.SessionUser(ctx, hash, idleTimeout, absoluteTimeout); err != nil {
+			return nil, unauthorized(err)
+		}
+		if u, err = s.cfg.Users.UserByID(ctx, uid); err != nil {
+			return nil, unauthorized(err)
+		}
 	}
 	if u.Disabled {
 		s.cfg.Sessions.DeleteSession(ctx, hash)
 		return nil, csperf.Errorf(csperf.EUNAUTHORIZED, "the account is disabled")
 	}
 	return &reqInfo{user: u, sess: &sessionInfo{hash: hash, csrf: csrf, mfaPending: pending}}, nil
+}
+
+// sessionWithUser is a session store that reads a session with its user
+// and the user's groups in one statement (sqlstore's SessionWithUser):
+// every signed-in request starts with it.
+type sessionWithUser interface {
+	SessionWithUser(ctx context.Context, hash string, idle, absolute time.Duration) (*csperf.User, string, bool, error)
 }
 
 // unauthorized keeps internal errors and turns any other failure to find
