@@ -21,3 +21,12 @@ func (db *DB) MonthlyDriftForTest(ctx context.Context) (int, error) {
 	err := db.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (`+grouped+` EXCEPT `+monthly+`) a) + (SELECT COUNT(*) FROM (`+monthly+` EXCEPT `+grouped+`) b)`).Scan(&n)
 	return n, err
 }
+
+// ReaderStatsForTest is the reader pool's database/sql statistics.
+func (db *DB) ReaderStatsForTest() sql.DBStats { return db.r.Stats() }
+
+// ReaderRowsForTest opens a read query; its connection is held until the
+// rows are closed.
+func (db *DB) ReaderRowsForTest(ctx context.Context, q string) (*sql.Rows, error) {
+	return db.r.QueryContext(ctx, db.q(q))
+}
