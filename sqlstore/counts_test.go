@@ -131,6 +131,12 @@ func TestScopedListPages(t *testing.T) {
 				t.Fatalf("offset %d:\n got %v\nwant %v", off, got, exp)
 			}
 		}
+		// An employee with no visits in a scope changes nothing.
+		one, n1, err1 := db.ListRecords(ctx, k, csperf.RecordFilter{Sort: "-visit_date", Scope: &csperf.Scope{EmployeeIDs: []string{"A1"}}})
+		two, n2, err2 := db.ListRecords(ctx, k, csperf.RecordFilter{Sort: "-visit_date", Scope: &csperf.Scope{EmployeeIDs: []string{"A1", "S9"}}})
+		if err1 != nil || err2 != nil || n1 != n2 || n1 == 0 || fmt.Sprint(one) != fmt.Sprint(two) {
+			t.Fatalf("A1 alone: %d rows (%v); with S9: %d rows (%v)", n1, err1, n2, err2)
+		}
 		// An agent with no visits sees none; a group with no members none.
 		for _, sc := range []*csperf.Scope{{EmployeeIDs: []string{"S9"}}, {GroupIDs: []string{"G9"}}} {
 			if page, total, err := db.ListRecords(ctx, k, csperf.RecordFilter{Sort: "-visit_date", Scope: sc}); err != nil || len(page) != 0 || total != 0 {

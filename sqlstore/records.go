@@ -315,6 +315,21 @@ func (db *DB) scopedPage(ctx context.Context, k *csperf.Kind, s *csperf.Scope, w
 		return "", nil, false, nil
 	}
 	field := ScopeField(k)
+	// Only the employees with a row of the kind get a part: on PostgreSQL
+	// a part is a prepared statement that soon runs on a generic plan,
+	// which reads an employee's rows through the date index, filtering
+	// the whole period, when the employee has none (an agent's return
+	// visits: 19 ms a part, against 0.3 ms through the employee's index).
+	// One EXISTS per employee stops at its first index entry.
+	values := strings.TrimSuffix(strings.Repeat("(?), ", len(emps)), ", ")
+	if emps, err = scanStrings(db.r.QueryContext(ctx, db.q(`SELECT v.column1 FROM (VALUES `+values+`) v
+		WHERE EXISTS (SELECT 1 FROM `+k.Table+` t WHERE t.`+field+` = v.column1)`), anys(emps)...)); err != nil {
+		return "", nil, false, fmt.Errorf("list %s: scope: %w", k.Name, err)
+	}
+	if len(emps) == 0 {
+		return "", nil, true, nil
+	}
+	slices.Sort(emps)
 	cond := strings.Join(append(slices.Clone(where), "t."+field+" = ?"), " AND ")
 	parts := make([]string, len(emps))
 	for i, e := range emps {
