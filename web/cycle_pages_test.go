@@ -19,23 +19,10 @@ func TestCyclePages(t *testing.T) {
 		if b.csrf == "" {
 			t.Fatal("no session")
 		}
-		form := func(kv ...string) url.Values {
-			v := url.Values{"csrf": {b.csrf}}
-			for i := 0; i+1 < len(kv); i += 2 {
-				v.Add(kv[i], kv[i+1])
-			}
-			return v
-		}
+		form := b.form
 		want := func(r resp, status int, what string, parts ...string) {
 			t.Helper()
-			if r.StatusCode != status {
-				t.Fatalf("%s: %d, want %d: %.400s", what, r.StatusCode, status, r)
-			}
-			for _, p := range parts {
-				if !strings.Contains(r.String(), p) {
-					t.Errorf("%s lacks %q", what, p)
-				}
-			}
+			wantPage(t, r, status, what, parts...)
 		}
 		want(b.get("/cycles"), 200, "cycles", `id="cycle-create"`, "新建考核周期")
 		want(b.post("/cycles", form("kind", "monthly", "period", "2015", "scope_level", "department", "scope_id", "main")), 400, "bad period",

@@ -24,6 +24,7 @@ import (
 
 	"csperf"
 	"csperf/auth"
+	"csperf/scorecard"
 	"csperf/sqlstore"
 )
 
@@ -312,4 +313,38 @@ func multipartFile(t *testing.T, name, content, csrf string) (io.Reader, string)
 	io.WriteString(fw, content)
 	mw.Close()
 	return &buf, mw.FormDataContentType()
+}
+
+// wantPage checks r's status and that its body holds every part, naming
+// what in each failure, and returns the body.
+func wantPage(t *testing.T, r resp, status int, what string, parts ...string) string {
+	t.Helper()
+	if r.StatusCode != status {
+		t.Fatalf("%s: %d, want %d: %.600s", what, r.StatusCode, status, r)
+	}
+	for _, p := range parts {
+		if !strings.Contains(r.String(), p) {
+			t.Errorf("%s lacks %q", what, p)
+		}
+	}
+	return r.String()
+}
+
+// form is a form of b's with its CSRF token and the name, value pairs kv.
+func (b *browser) form(kv ...string) url.Values {
+	v := url.Values{"csrf": {b.csrf}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Add(kv[i], kv[i+1])
+	}
+	return v
+}
+
+// mustPoints parses a score in points, failing the test on a bad one.
+func mustPoints(t *testing.T, s string) scorecard.Number {
+	t.Helper()
+	n, err := scorecard.ParseNumber(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

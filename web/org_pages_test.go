@@ -20,14 +20,7 @@ func TestOrgSettings(t *testing.T) {
 		b, _ := e.signIn("admin", testPassword)
 		want := func(r resp, status int, what string, parts ...string) {
 			t.Helper()
-			if r.StatusCode != status {
-				t.Fatalf("%s: %d, want %d: %.600s", what, r.StatusCode, status, r)
-			}
-			for _, p := range parts {
-				if !strings.Contains(r.String(), p) {
-					t.Errorf("%s lacks %q: %.1500s", what, p, r)
-				}
-			}
+			wantPage(t, r, status, what, parts...)
 		}
 		form := func(name string) url.Values { return url.Values{"csrf": {b.csrf}, "name": {name}} }
 		want(b.get("/settings/org"), 200, "page", "机构设置", `id="org-form"`, `id="org-unset"`, `href="/settings/org"`)

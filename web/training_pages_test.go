@@ -29,30 +29,10 @@ func TestTrainingPlanPages(t *testing.T) {
 		h, _ := e.signIn("hr", testPassword)
 		want := func(r resp, status int, what string, parts ...string) string {
 			t.Helper()
-			if r.StatusCode != status {
-				t.Fatalf("%s: %d, want %d: %.600s", what, r.StatusCode, status, r)
-			}
-			for _, p := range parts {
-				if !strings.Contains(r.String(), p) {
-					t.Errorf("%s lacks %q", what, p)
-				}
-			}
-			return r.String()
+			return wantPage(t, r, status, what, parts...)
 		}
-		form := func(b *browser, kv ...string) url.Values {
-			v := url.Values{"csrf": {b.csrf}}
-			for i := 0; i+1 < len(kv); i += 2 {
-				v.Add(kv[i], kv[i+1])
-			}
-			return v
-		}
-		pts := func(s string) scorecard.Number {
-			n, err := scorecard.ParseNumber(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
+		form := func(b *browser, kv ...string) url.Values { return b.form(kv...) }
+		pts := func(s string) scorecard.Number { return mustPoints(t, s) }
 		teamwork := map[string]map[string]string{"2015-10": {"A1": "60", "A2": "70"}, "2015-12": {"A1": "90", "A2": "65"}}
 		for _, month := range []string{"2015-10", "2015-12"} {
 			var rs []scorecard.Rating
