@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -19,10 +17,7 @@ import (
 // form's create and update, a delete, another process's import, a change
 // of group membership under a supervisor's scope — must show at once.
 func TestListTotalsFollowEveryWrite(t *testing.T) {
-	dsns := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "counts.db")}
-	if url := os.Getenv("CSPERF_TEST_POSTGRES_URL"); url != "" {
-		dsns["postgres"] = freshPostgres(t, url)
-	}
+	dsns := storeDSNs(t, "counts.db")
 	for engine, dsn := range dsns {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
@@ -149,10 +144,7 @@ func TestScopedListPages(t *testing.T) {
 // KPI values are cached per query; after each kind of change the cached
 // handle must answer exactly what a fresh handle (empty cache) computes.
 func TestKPIValuesCacheFollowsWrites(t *testing.T) {
-	dsns := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "kpicache.db")}
-	if url := os.Getenv("CSPERF_TEST_POSTGRES_URL"); url != "" {
-		dsns["postgres"] = freshPostgres(t, url)
-	}
+	dsns := storeDSNs(t, "kpicache.db")
 	for engine, dsn := range dsns {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()

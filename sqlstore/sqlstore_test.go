@@ -92,3 +92,16 @@ func TestMigrateTwiceAndCheck(t *testing.T) {
 		}
 	})
 }
+
+// storeDSNs names a fresh database per engine, by engine: a SQLite file
+// called name in a temporary directory, and a new PostgreSQL database when
+// CSPERF_TEST_POSTGRES_URL is set. Tests that open several handles on one
+// database (another process's view) use it.
+func storeDSNs(t *testing.T, name string) map[string]string {
+	t.Helper()
+	dsns := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), name)}
+	if url := os.Getenv("CSPERF_TEST_POSTGRES_URL"); url != "" {
+		dsns["postgres"] = freshPostgres(t, url)
+	}
+	return dsns
+}

@@ -2,8 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"csperf"
@@ -16,10 +14,7 @@ import (
 // they depend on must change it — by this handle or another process's —
 // and reading alone must not.
 func TestDataStampFollowsEveryWrite(t *testing.T) {
-	dsns := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "stamp.db")}
-	if url := os.Getenv("CSPERF_TEST_POSTGRES_URL"); url != "" {
-		dsns["postgres"] = freshPostgres(t, url)
-	}
+	dsns := storeDSNs(t, "stamp.db")
 	for engine, dsn := range dsns {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
